@@ -1,0 +1,2 @@
+export { SqliteStorage } from './sqlite-storage';
+export type { SqliteStorageOptions } from './sqlite-storage';
