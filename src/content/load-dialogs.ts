@@ -1,0 +1,315 @@
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { INTENTS } from '../nlu/types';
+import type { IntentName } from '../nlu/types';
+import { FieldReader } from './field-reader';
+import { ContentErrors, YamlFile } from './yaml-file';
+import type { ContentError, YamlPath } from './yaml-file';
+import { MESSAGE_KEYS } from './types';
+import type {
+  Condition,
+  Content,
+  EscalationDefinition,
+  FixDefinition,
+  Link,
+  MenuItem,
+  MessageKey,
+  Messages,
+  Step,
+} from './types';
+
+/** What the content may say about a check step, declared by the code that runs it. */
+export interface CheckSpec {
+  outcomes: readonly string[];
+  text: readonly string[];
+  settings: Readonly<Record<string, 'number' | 'string'>>;
+}
+
+export type CheckSpecs = Readonly<Record<string, CheckSpec>>;
+
+/** Intents that are conversation moves, never the start of a fix. */
+const NON_FIX_INTENTS: readonly IntentName[] = [
+  'greeting',
+  'help',
+  'backup_not_working',
+  'human_agent',
+  'cancel',
+  'thanks',
+  'none',
+];
+
+const ID_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+type Obj = Record<string, unknown>;
+
+/**
+ * Loads dialogs/*.yaml (one file per fix, plus escalation.yaml and
+ * messages.yaml), validates every file and the files against each other, and
+ * throws ContentErrors naming file and line for everything wrong.
+ */
+export function loadDialogContent(dir: string, checks: CheckSpecs): Content {
+  const names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
+  const errors: ContentError[] = [];
+  const fixes: FixDefinition[] = [];
+  const fixFiles = new Map<string, YamlFile>();
+  let escalation: EscalationDefinition | undefined;
+  let messages: Messages | undefined;
+  const hash = createHash('sha256');
+
+  for (const name of names) {
+    let file: YamlFile;
+    try {
+      file = YamlFile.read(join(dir, name));
+    } catch (error) {
+      errors.push(error as ContentError);
+      continue;
+    }
+    const reader = new FieldReader(file);
+    const root = reader.object(file.toJS(), []);
+    if (root) {
+      reader.version(root);
+      const kind = root.kind;
+      if (kind === 'fix') {
+        const fix = readFix(reader, root, checks);
+        fixes.push(fix);
+        fixFiles.set(fix.id, file);
+      } else if (kind === 'escalation') {
+        if (file.stem !== 'escalation') reader.fail(['kind'], 'the escalation must be in escalation.yaml', 'FILE_NAME');
+        escalation = readEscalation(reader, root);
+      } else if (kind === 'messages') {
+        if (file.stem !== 'messages') reader.fail(['kind'], 'the fixed messages must be in messages.yaml', 'FILE_NAME');
+        messages = readMessages(reader, root);
+      } else {
+        reader.fail(['kind'], 'kind must be one of: fix, escalation, messages', 'KIND');
+      }
+    }
+    errors.push(...reader.errors);
+    hash.update(name).update(JSON.stringify(file.toJS()));
+  }
+
+  errors.push(...crossCheckFixes(fixes, fixFiles));
+  if (!escalation) errors.push(missingFile(dir, 'escalation.yaml'));
+  if (!messages) errors.push(missingFile(dir, 'messages.yaml'));
+  if (fixes.length === 0) errors.push(missingFile(dir, 'a fix (kind: fix)'));
+  if (errors.length > 0 || !escalation || !messages) throw new ContentErrors(errors);
+
+  return {
+    fixes: [...fixes].sort((a, b) => a.order - b.order),
+    escalation,
+    messages,
+    hash: hash.digest('hex').slice(0, 12),
+  };
+}
+
+function missingFile(dir: string, what: string): ContentError {
+  return YamlFile.parse(dir, '').error('MISSING_FILE', [], `${what} is missing`);
+}
+
+function readFix(reader: FieldReader, root: Obj, checks: CheckSpecs): FixDefinition {
+  reader.onlyKeys(root, ['version', 'kind', 'id', 'order', 'intent', 'title', 'intro', 'steps', 'verify'], []);
+  const id = reader.string(root, 'id', []);
+  if (id && id !== reader.file.stem) reader.fail(['id'], `id "${id}" must equal the file name "${reader.file.stem}"`, 'FILE_NAME');
+  const intent = reader.string(root, 'intent', []);
+  if (intent && !(INTENTS as readonly string[]).includes(intent)) {
+    reader.fail(['intent'], `intent "${intent}" is not one of the known intents`, 'UNKNOWN_INTENT');
+  } else if (NON_FIX_INTENTS.includes(intent as IntentName)) {
+    reader.fail(['intent'], `intent "${intent}" is a conversation move and cannot start a fix`, 'UNKNOWN_INTENT');
+  }
+  const steps: Step[] = [];
+  const answers = new Map<string, readonly string[]>();
+  reader.list(root, 'steps', []).forEach((raw, index) => {
+    const step = readStep(reader, raw, ['steps', index], checks, answers);
+    if (!step) return;
+    if (steps.some((s) => s.id === step.id)) reader.fail(['steps', index, 'id'], `step id "${step.id}" is used twice`, 'DUPLICATE_STEP');
+    steps.push(step);
+    if (step.kind === 'question') answers.set(step.id, step.choices.map((c) => c.value));
+    if (step.kind === 'check') answers.set(step.id, checks[step.check]?.outcomes ?? []);
+  });
+  const definition = {
+    id,
+    title: reader.string(root, 'title', []),
+    intent: intent as IntentName,
+    order: reader.integer(root, 'order', [], 1),
+    intro: reader.string(root, 'intro', []),
+    steps,
+    verify: reader.optionalString(root, 'verify', []),
+  };
+  const version = createHash('sha256').update(JSON.stringify(definition)).digest('hex').slice(0, 12);
+  return { ...definition, file: reader.file.path, version };
+}
+
+function readStep(
+  reader: FieldReader,
+  raw: unknown,
+  path: YamlPath,
+  checks: CheckSpecs,
+  answers: ReadonlyMap<string, readonly string[]>,
+): Step | undefined {
+  const obj = reader.object(raw, path);
+  if (!obj) return undefined;
+  const id = reader.string(obj, 'id', path);
+  if (id && !ID_PATTERN.test(id)) reader.fail([...path, 'id'], `step id "${id}" must be kebab-case`, 'SCHEMA');
+  const when = obj.when === undefined ? undefined : readCondition(reader, obj.when, [...path, 'when'], answers);
+  const base = { id, ...(when ? { when } : {}) };
+
+  if (obj.check !== undefined) {
+    reader.onlyKeys(obj, ['id', 'when', 'check', 'text', 'settings'], path);
+    const name = reader.string(obj, 'check', path);
+    const spec = checks[name];
+    if (!spec) {
+      reader.fail([...path, 'check'], `unknown check "${name}" (known: ${Object.keys(checks).join(', ')})`, 'UNKNOWN_CHECK');
+      return undefined;
+    }
+    const textObj = reader.object(obj.text ?? null, [...path, 'text']) ?? {};
+    const text: Record<string, string> = {};
+    for (const key of spec.text) text[key] = reader.string(textObj, key, [...path, 'text']);
+    reader.onlyKeys(textObj, spec.text, [...path, 'text']);
+    const settingsObj = (obj.settings === undefined ? {} : reader.object(obj.settings, [...path, 'settings'])) ?? {};
+    const settings: Record<string, number | string> = {};
+    for (const [key, type] of Object.entries(spec.settings)) {
+      const value = settingsObj[key];
+      if (typeof value !== type || (type === 'number' && !((value as number) > 0))) {
+        reader.fail([...path, 'settings', key], `setting "${key}" must be a ${type === 'number' ? 'positive number' : 'text'}`);
+      } else {
+        settings[key] = value as number | string;
+      }
+    }
+    reader.onlyKeys(settingsObj, Object.keys(spec.settings), [...path, 'settings']);
+    return { ...base, kind: 'check', check: name, text, settings };
+  }
+
+  if (obj.choices !== undefined) {
+    reader.onlyKeys(obj, ['id', 'when', 'say', 'choices'], path);
+    const choices = reader.list(obj, 'choices', path).flatMap((c, i) => {
+      const choice = reader.object(c, [...path, 'choices', i]);
+      if (!choice) return [];
+      reader.onlyKeys(choice, ['value', 'label'], [...path, 'choices', i]);
+      return [{ value: reader.string(choice, 'value', [...path, 'choices', i]), label: reader.string(choice, 'label', [...path, 'choices', i]) }];
+    });
+    if (choices.length === 1) reader.fail([...path, 'choices'], 'a question needs at least two choices');
+    return { ...base, kind: 'question', say: reader.string(obj, 'say', path), choices };
+  }
+
+  if (obj.help === undefined) {
+    reader.onlyKeys(obj, ['id', 'when', 'say'], path);
+    return { ...base, kind: 'message', say: reader.string(obj, 'say', path) };
+  }
+
+  reader.onlyKeys(obj, ['id', 'when', 'say', 'help', 'already'], path);
+  return {
+    ...base,
+    kind: 'instruction',
+    say: reader.string(obj, 'say', path),
+    help: reader.string(obj, 'help', path),
+    ...(obj.already === undefined ? {} : { already: reader.string(obj, 'already', path) }),
+  };
+}
+
+/** A `when` may only name an earlier question or check, and only values it can produce. */
+function readCondition(
+  reader: FieldReader,
+  raw: unknown,
+  path: YamlPath,
+  answers: ReadonlyMap<string, readonly string[]>,
+): Condition | undefined {
+  const obj = reader.object(raw, path);
+  if (!obj) return undefined;
+  const condition: Record<string, string[]> = {};
+  for (const [stepId, value] of Object.entries(obj)) {
+    const possible = answers.get(stepId);
+    if (!possible) {
+      reader.fail([...path, stepId], `"when" names "${stepId}", which is not an earlier question or check in this fix`, 'BAD_CONDITION');
+      continue;
+    }
+    const values = Array.isArray(value) ? value : [value];
+    for (const v of values) {
+      if (typeof v !== 'string' || !possible.includes(v)) {
+        reader.fail([...path, stepId], `"${String(v)}" is not a possible answer of "${stepId}" (${possible.join(', ')})`, 'BAD_CONDITION');
+      }
+    }
+    condition[stepId] = values.map(String);
+  }
+  return condition;
+}
+
+function crossCheckFixes(fixes: FixDefinition[], files: ReadonlyMap<string, YamlFile>): ContentError[] {
+  const errors: ContentError[] = [];
+  const byOrder = new Map<number, string>();
+  const byIntent = new Map<string, string>();
+  for (const fix of fixes) {
+    const file = files.get(fix.id);
+    if (!file) continue;
+    const orderOwner = byOrder.get(fix.order);
+    if (orderOwner) errors.push(file.error('DUPLICATE_ORDER', ['order'], `order ${fix.order} is also used by fix "${orderOwner}"`));
+    byOrder.set(fix.order, fix.id);
+    const intentOwner = byIntent.get(fix.intent);
+    if (intentOwner) errors.push(file.error('DUPLICATE_INTENT', ['intent'], `intent "${fix.intent}" already starts fix "${intentOwner}"`));
+    byIntent.set(fix.intent, fix.id);
+  }
+  return errors;
+}
+
+function readEscalation(reader: FieldReader, root: Obj): EscalationDefinition {
+  reader.onlyKeys(root, ['version', 'kind', 'say', 'links', 'after'], []);
+  const links: Link[] = reader.list(root, 'links', []).flatMap((raw, i) => {
+    const obj = reader.object(raw, ['links', i]);
+    if (!obj) return [];
+    const url = reader.string(obj, 'url', ['links', i]);
+    if (url && !/^https:\/\/\S+$/.test(url)) reader.fail(['links', i, 'url'], `"${url}" must be an https URL`, 'BAD_URL');
+    return [{ label: reader.string(obj, 'label', ['links', i]), url }];
+  });
+  return { say: reader.string(root, 'say', []), links, after: reader.string(root, 'after', []) };
+}
+
+function readMessages(reader: FieldReader, root: Obj): Messages {
+  reader.onlyKeys(root, ['version', 'kind', 'text', 'menu', 'intent_labels', 'android_words', 'synonyms'], []);
+  const textObj = reader.object(root.text ?? null, ['text']) ?? {};
+  const text = {} as Record<MessageKey, string>;
+  for (const key of MESSAGE_KEYS) text[key] = reader.string(textObj, key, ['text']);
+  reader.onlyKeys(textObj, MESSAGE_KEYS, ['text']);
+
+  const menu: MenuItem[] = reader.list(root, 'menu', []).flatMap((raw, i) => {
+    const obj = reader.object(raw, ['menu', i]);
+    if (!obj) return [];
+    return [{ label: reader.string(obj, 'label', ['menu', i]), intent: readIntent(reader, obj, 'intent', ['menu', i]) }];
+  });
+
+  const labelsObj = reader.object(root.intent_labels ?? null, ['intent_labels']) ?? {};
+  const intentLabels: Partial<Record<IntentName, string>> = {};
+  for (const key of Object.keys(labelsObj)) {
+    if (!(INTENTS as readonly string[]).includes(key)) {
+      reader.fail(['intent_labels', key], `"${key}" is not a known intent`, 'UNKNOWN_INTENT');
+    } else {
+      intentLabels[key as IntentName] = reader.string(labelsObj, key, ['intent_labels']);
+    }
+  }
+  for (const intent of INTENTS) {
+    if (intent !== 'none' && !intentLabels[intent]) reader.fail(['intent_labels'], `intent_labels has no label for "${intent}"`, 'MISSING_LABEL');
+  }
+
+  const androidWords = reader.list(root, 'android_words', []).flatMap((w, i) => {
+    if (typeof w === 'string' && w.trim()) return [w.trim().toLowerCase()];
+    reader.fail(['android_words', i], 'each android word must be non-empty text');
+    return [];
+  });
+  const synonymsObj = (root.synonyms === undefined ? {} : reader.object(root.synonyms, ['synonyms'])) ?? {};
+  reader.onlyKeys(synonymsObj, MESSAGE_KEYS, ['synonyms']);
+  const synonyms: Partial<Record<MessageKey, string[]>> = {};
+  for (const key of Object.keys(synonymsObj) as MessageKey[]) {
+    synonyms[key] = reader.list(synonymsObj, key, ['synonyms']).flatMap((w, i) => {
+      if (typeof w === 'string' && w.trim()) return [w.trim()];
+      reader.fail(['synonyms', key, i], 'each synonym must be non-empty text');
+      return [];
+    });
+  }
+  return { text, menu, intentLabels, androidWords, synonyms };
+}
+
+function readIntent(reader: FieldReader, obj: Obj, key: string, path: YamlPath): IntentName {
+  const value = reader.string(obj, key, path);
+  if (value && !(INTENTS as readonly string[]).includes(value)) {
+    reader.fail([...path, key], `"${value}" is not a known intent`, 'UNKNOWN_INTENT');
+  }
+  return value as IntentName;
+}

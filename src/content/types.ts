@@ -1,0 +1,136 @@
+import type { IntentName } from '../nlu/types';
+
+/** Step ids (and check outcomes / question answers) that a later step depends on. */
+export type Condition = Readonly<Record<string, readonly string[]>>;
+
+interface StepBase {
+  id: string;
+  /** Run this step only when earlier answers match (step id → accepted values). */
+  when?: Condition;
+}
+
+/** Something the user does on their phone, confirmed before the next step. */
+export interface InstructionStep extends StepBase {
+  kind: 'instruction';
+  say: string;
+  /** Extra help for "I can't find it". */
+  help: string;
+  /** Reply to "It was already like that", when that deserves more than moving on. */
+  already?: string;
+}
+
+/** A question whose answer later steps branch on (`when`). */
+export interface QuestionStep extends StepBase {
+  kind: 'question';
+  say: string;
+  choices: ReadonlyArray<{ value: string; label: string }>;
+}
+
+/** Something the bot only tells, with no confirmation (e.g. a conditional note). */
+export interface MessageStep extends StepBase {
+  kind: 'message';
+  say: string;
+}
+
+/** A step run by code (arithmetic, a live lookup); its outcome is a value later steps branch on. */
+export interface CheckStep extends StepBase {
+  kind: 'check';
+  check: string;
+  /** Everything the check says, as templates with {placeholders}. */
+  text: Readonly<Record<string, string>>;
+  /** Numbers the check uses, kept in content (e.g. the free-space factor). */
+  settings: Readonly<Record<string, number | string>>;
+}
+
+export type Step = InstructionStep | QuestionStep | MessageStep | CheckStep;
+
+export interface FixDefinition {
+  id: string;
+  title: string;
+  /** The intent that starts the troubleshooting at this fix. */
+  intent: IntentName;
+  /** Position in the full sequence, 1-based. */
+  order: number;
+  intro: string;
+  steps: readonly Step[];
+  /** Replaces the generic "Is the backup working now?" for this fix. */
+  verify?: string;
+  file: string;
+  /** Hash of the fix's content: a conversation stored mid-fix notices edits. */
+  version: string;
+}
+
+export interface Link {
+  label: string;
+  url: string;
+}
+
+export interface EscalationDefinition {
+  say: string;
+  links: readonly Link[];
+  /** Said after the links: what a person can do next. */
+  after: string;
+}
+
+export interface MenuItem {
+  label: string;
+  intent: IntentName;
+}
+
+/** The bot's fixed sentences; keys are checked at load so code never meets a missing one. */
+export const MESSAGE_KEYS = [
+  'welcome',
+  'menu_prompt',
+  'greeting',
+  'help',
+  'help_resume',
+  'cancelled',
+  'nothing_to_cancel',
+  'human',
+  'thanks',
+  'out_of_scope',
+  'android',
+  'fallback',
+  'fallback_again',
+  'clarify',
+  'clarify_other',
+  'step_reprompt',
+  'still_cant_find',
+  'already_ok',
+  'question_reprompt',
+  'verify',
+  'verify_reprompt',
+  'verify_yes',
+  'verify_no',
+  'solved',
+  'next_fix',
+  'resume_untried',
+  'all_tried',
+  'content_changed',
+  'error',
+  'choice_done',
+  'choice_cant_find',
+  'choice_already',
+  'choice_yes',
+  'choice_no',
+] as const;
+export type MessageKey = (typeof MESSAGE_KEYS)[number];
+
+export interface Messages {
+  text: Readonly<Record<MessageKey, string>>;
+  menu: readonly MenuItem[];
+  /** Button labels for intents when the bot asks which reading was meant. */
+  intentLabels: Readonly<Partial<Record<IntentName, string>>>;
+  /** Words that mark a message as about Android / Google Drive. */
+  androidWords: readonly string[];
+  /** Extra words users type for a button (key = the button's message key). */
+  synonyms: Readonly<Partial<Record<MessageKey, readonly string[]>>>;
+}
+
+export interface Content {
+  fixes: readonly FixDefinition[];
+  escalation: EscalationDefinition;
+  messages: Messages;
+  /** Hash of all dialog content, reported by /healthz. */
+  hash: string;
+}
