@@ -1,0 +1,114 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import type { Server } from 'restify';
+import type { Config } from './config';
+import { loadDialogContent } from './content/load-dialogs';
+import { loadIntents } from './content/load-intents';
+import type { Content } from './content/types';
+import { appleStatusCheck, specsOf, storageSpaceCheck } from './dialogs';
+import type { StatusSource, StepChecks } from './dialogs';
+import { buildBot } from './bot/build-bot';
+import { createLogger } from './log';
+import type { Logger } from './log';
+import { createNlu, DEFAULT_THRESHOLDS } from './nlu';
+import type { Nlu } from './nlu/types';
+import { createServer } from './server/create-server';
+import { AppleStatusClient } from './status';
+import { SqliteStorage } from './storage';
+
+export interface App {
+  server: Server;
+  content: Content;
+  nlu: Nlu;
+  log: Logger;
+  /** Starts listening; resolves to the base URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface AppOverrides {
+  log?: Logger;
+}
+
+/**
+ * The composition root: the only place that creates collaborators. Content
+ * errors (bad YAML) surface here, before the server listens.
+ */
+export function createApp(config: Config, overrides: AppOverrides = {}): App {
+  const log = overrides.log ?? createLogger(config.logLevel);
+
+  const statusSource: StatusSource = new AppleStatusClient({ url: config.appleStatus.url, timeoutMs: config.appleStatus.timeoutMs, cacheMs: config.appleStatus.cacheMs });
+  const checks: StepChecks = { 'storage-space': storageSpaceCheck, 'apple-status': appleStatusCheck(statusSource) };
+  const content = loadDialogContent(config.dialogsDir, specsOf(checks));
+  const nlu = createNlu(loadIntents(config.intentsDir));
+  const thresholds = {
+    route: config.nluThresholds.route ?? DEFAULT_THRESHOLDS.route,
+    ask: config.nluThresholds.ask ?? DEFAULT_THRESHOLDS.ask,
+  };
+
+  const storage = new SqliteStorage({ file: join(config.dataDir, 'state.sqlite') });
+  const { bot, middleware, conversationState } = buildBot({ content, checks, nlu, thresholds, storage });
+
+  const adapter = new CloudAdapter(
+    new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: config.auth.appId,
+      MicrosoftAppPassword: config.auth.appPassword,
+      MicrosoftAppType: config.auth.appType,
+      MicrosoftAppTenantId: config.auth.tenantId,
+    }),
+  );
+  for (const m of middleware) adapter.use(m);
+  // The one error path: log with the conversation, apologise, drop the broken state.
+  adapter.onTurnError = async (context, error) => {
+    log.error('turn failed', {
+      conversationId: context.activity.conversation?.id,
+      activityId: context.activity.id,
+      error: String((error as Error)?.stack ?? error),
+    });
+    try {
+      await context.sendActivity(content.messages.text.error);
+      await conversationState.delete(context);
+    } catch (cleanupError) {
+      log.error('could not recover from a failed turn', { error: String(cleanupError) });
+    }
+  };
+
+  const version = packageVersion();
+  const server = createServer({
+    adapter,
+    runTurn: (context) => bot.run(context),
+    nlu,
+    log,
+    health: () => ({ version, content: content.hash, fixes: content.fixes.length }),
+  });
+
+  return {
+    server,
+    content,
+    nlu,
+    log,
+    async listen() {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => resolve());
+      });
+      const { port } = server.address() as AddressInfo;
+      return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    },
+    async close() {
+      if (server.server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+      storage.close();
+    },
+  };
+}
+
+/** The version in package.json, found by walking up (the compiled file sits one folder deeper than the source). */
+function packageVersion(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return String((JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version);
+  }
+  return 'unknown';
+}

@@ -1,0 +1,49 @@
+import { ConversationState, UserState } from 'botbuilder';
+import type { Middleware, Storage } from 'botbuilder';
+import type { DialogState } from 'botbuilder-dialogs';
+import type { Content } from '../content/types';
+import { MainDialog } from '../dialogs';
+import type { ConversationProgress, StepChecks, Thresholds, UserHistory } from '../dialogs';
+import type { Nlu } from '../nlu/types';
+import { TroubleshootingBot } from './troubleshooting-bot';
+import { TurnOrderMiddleware } from './turn-order-middleware';
+import { UnderstandingMiddleware } from './understanding-middleware';
+
+export interface BuildBotOptions {
+  content: Content;
+  checks: StepChecks;
+  nlu: Nlu;
+  thresholds: Thresholds;
+  storage: Storage;
+}
+
+export interface BuiltBot {
+  bot: TroubleshootingBot;
+  /** To install on the adapter, in this order. */
+  middleware: Middleware[];
+  conversationState: ConversationState;
+  userState: UserState;
+}
+
+/**
+ * Wires the bot independent of any adapter, so the HTTP server and the
+ * tests' in-memory adapter run exactly the same bot. State accessors are
+ * made here, once.
+ */
+export function buildBot({ content, checks, nlu, thresholds, storage }: BuildBotOptions): BuiltBot {
+  const conversationState = new ConversationState(storage);
+  const userState = new UserState(storage);
+  const dialogState = conversationState.createProperty<DialogState>('dialogState');
+  const progress = conversationState.createProperty<ConversationProgress>('progress');
+  const recentIds = conversationState.createProperty<string[]>('recentActivityIds');
+  const history = userState.createProperty<UserHistory>('history');
+
+  const dialog = new MainDialog({ content, checks, thresholds, progress, history });
+  const bot = new TroubleshootingBot({ conversationState, userState, dialog, dialogState });
+  return {
+    bot,
+    middleware: [new TurnOrderMiddleware(recentIds), new UnderstandingMiddleware(nlu)],
+    conversationState,
+    userState,
+  };
+}

@@ -1,0 +1,2 @@
+export { LoopbackChannel } from './loopback-channel';
+export type { LoopbackChannelOptions, SendResult } from './loopback-channel';

@@ -1,0 +1,41 @@
+import { ActivityTypes } from 'botbuilder-core';
+import { Dialog } from 'botbuilder-dialogs';
+import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
+import type { CheckStep } from '../../content/types';
+import type { ServiceStatus } from '../../status';
+import { fill } from '../text';
+import type { StepCheck } from './types';
+
+/** What the check needs from the status client: one call that never throws. */
+export interface StatusSource {
+  check(): Promise<ServiceStatus>;
+}
+
+/**
+ * Fix 4's live look at Apple's system status for iCloud Backup. Any failure
+ * (timeout, bad answer) becomes 'unknown', and the content then points the
+ * user at the status page to look for themselves.
+ */
+export function appleStatusCheck(source: StatusSource): StepCheck {
+  return {
+    spec: { outcomes: ['available', 'degraded', 'unknown'], text: ['available', 'degraded', 'unknown'], settings: {} },
+    create: (dialogId, step) => new AppleStatusDialog(dialogId, step, source),
+  };
+}
+
+class AppleStatusDialog extends Dialog {
+  constructor(id: string, private readonly step: CheckStep, private readonly source: StatusSource) {
+    super(id);
+  }
+
+  override async beginDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    await dc.context.sendActivity({ type: ActivityTypes.Typing });
+    const status = await this.source.check();
+    const events =
+      status.state === 'degraded'
+        ? status.events.map((e) => (e.message ? `${e.statusType}: ${e.message}` : e.statusType)).join('; ')
+        : '';
+    await dc.context.sendActivity(fill(this.step.text[status.state]!, { events }));
+    return dc.endDialog(status.state);
+  }
+}

@@ -1,0 +1,18 @@
+import type { Dialog } from 'botbuilder-dialogs';
+import type { CheckSpec } from '../../content/load-dialogs';
+import type { CheckStep, Messages } from '../../content/types';
+
+/**
+ * A fix step run by code. `spec` tells the content validator what the YAML
+ * may say; the dialog it creates ends with one of `spec.outcomes`.
+ */
+export interface StepCheck {
+  spec: CheckSpec;
+  create(dialogId: string, step: CheckStep, messages: Messages): Dialog;
+}
+
+export type StepChecks = Readonly<Record<string, StepCheck>>;
+
+export function specsOf(checks: StepChecks): Record<string, CheckSpec> {
+  return Object.fromEntries(Object.entries(checks).map(([name, check]) => [name, check.spec]));
+}

@@ -1,0 +1,48 @@
+import { WaterfallDialog } from 'botbuilder-dialogs';
+import type { FoundChoice, WaterfallStepContext } from 'botbuilder-dialogs';
+import type { InstructionStep, Messages } from '../content/types';
+import { choicePromptOptions, messageChoice } from './choices';
+import { named } from './named-step';
+
+export const CONFIRM_STEP_DIALOG = 'confirm-step';
+
+export interface ConfirmStepOptions {
+  step: InstructionStep;
+  /** 1 on the first showing, 2 after the user could not find it and got help. */
+  attempt: number;
+}
+
+/** How an instruction step ended; recorded so later steps could branch on it. */
+export type StepOutcome = 'done' | 'already' | 'skipped';
+
+const ANSWERS = ['choice_done', 'choice_cant_find', 'choice_already'] as const;
+
+/**
+ * Shows one instruction and waits until the user confirms it. "I can't find
+ * it" gets the step's extra help and the same question again; a second "can't
+ * find it" moves on rather than trapping the user on one step.
+ */
+export function createConfirmStepDialog(messages: Messages, choicePromptId: string): WaterfallDialog {
+  const choices = ANSWERS.map((key) => messageChoice(messages, key));
+  return new WaterfallDialog(CONFIRM_STEP_DIALOG, [
+    named(`${CONFIRM_STEP_DIALOG}.ask`, async (turn: WaterfallStepContext<ConfirmStepOptions>) => {
+      const { step, attempt } = turn.options;
+      const text = attempt === 1 ? step.say : step.help;
+      return turn.prompt(choicePromptId, choicePromptOptions(text, choices, messages.text.step_reprompt));
+    }),
+    named(`${CONFIRM_STEP_DIALOG}.handle`, async (turn: WaterfallStepContext<ConfirmStepOptions>) => {
+      const { step, attempt } = turn.options;
+      const answer = ANSWERS[(turn.result as FoundChoice).index];
+      if (answer === 'choice_cant_find') {
+        if (attempt === 1) return turn.replaceDialog(CONFIRM_STEP_DIALOG, { step, attempt: 2 });
+        await turn.context.sendActivity(messages.text.still_cant_find);
+        return turn.endDialog('skipped' satisfies StepOutcome);
+      }
+      if (answer === 'choice_already') {
+        await turn.context.sendActivity(step.already ?? messages.text.already_ok);
+        return turn.endDialog('already' satisfies StepOutcome);
+      }
+      return turn.endDialog('done' satisfies StepOutcome);
+    }),
+  ]);
+}

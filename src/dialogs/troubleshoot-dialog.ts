@@ -1,0 +1,71 @@
+import { WaterfallDialog } from 'botbuilder-dialogs';
+import type { WaterfallStepContext } from 'botbuilder-dialogs';
+import type { StatePropertyAccessor } from 'botbuilder-core';
+import type { Content } from '../content/types';
+import type { Entity } from '../nlu/types';
+import type { FixOptions, FixResult } from './fix-dialog';
+import { named } from './named-step';
+import type { Replies } from './replies';
+import { fill } from './text';
+
+export const TROUBLESHOOT_DIALOG = 'troubleshoot';
+
+export interface TroubleshootOptions {
+  /** Fix ids still to try, in order; the first runs now. */
+  queue: string[];
+  entities?: Entity[];
+}
+
+/** What this conversation has tried; kept in conversation state. */
+export interface ConversationProgress {
+  tried: string[];
+  /** Messages in a row the bot could not understand. */
+  misunderstood: number;
+}
+
+/** Per user: which fix solved it, for the record (and for reporting). */
+export interface UserHistory {
+  solvedBy: Array<{ fixId: string; at: string }>;
+}
+
+export interface TroubleshootDeps {
+  content: Content;
+  replies: Replies;
+  progress: StatePropertyAccessor<ConversationProgress>;
+  history: StatePropertyAccessor<UserHistory>;
+}
+
+/**
+ * Runs fixes one after another: the first in the queue, then (if it did not
+ * help) the next, until one works or none is left and the bot escalates.
+ */
+export function createTroubleshootDialog({ content, replies, progress, history }: TroubleshootDeps): WaterfallDialog {
+  const titles = new Map(content.fixes.map((f) => [f.id, f.title]));
+  return new WaterfallDialog(TROUBLESHOOT_DIALOG, [
+    named(`${TROUBLESHOOT_DIALOG}.run`, async (turn: WaterfallStepContext<TroubleshootOptions>) => {
+      const [fixId] = turn.options.queue;
+      return turn.beginDialog(fixId!, { entities: turn.options.entities } satisfies FixOptions);
+    }),
+    named(`${TROUBLESHOOT_DIALOG}.next`, async (turn: WaterfallStepContext<TroubleshootOptions>) => {
+      const result = turn.result as FixResult;
+      const state = await progress.get(turn.context, { tried: [], misunderstood: 0 });
+      if (!state.tried.includes(result.fixId)) state.tried.push(result.fixId);
+
+      if (result.solved) {
+        const record = await history.get(turn.context, { solvedBy: [] });
+        record.solvedBy.push({ fixId: result.fixId, at: new Date().toISOString() });
+        await turn.context.sendActivity(fill(content.messages.text.solved, { title: titles.get(result.fixId) ?? result.fixId }));
+        return turn.endDialog(result);
+      }
+      const rest = turn.options.queue.slice(1);
+      const [next] = rest;
+      if (next === undefined) {
+        await turn.context.sendActivity(content.messages.text.all_tried);
+        await replies.escalation(turn.context);
+        return turn.endDialog(result);
+      }
+      await turn.context.sendActivity(fill(content.messages.text.next_fix, { title: titles.get(next) ?? next }));
+      return turn.replaceDialog(TROUBLESHOOT_DIALOG, { ...turn.options, queue: rest } satisfies TroubleshootOptions);
+    }),
+  ]);
+}

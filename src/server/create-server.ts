@@ -1,0 +1,66 @@
+import restify from 'restify';
+import type { Request, Response, Server } from 'restify';
+import type { CloudAdapter } from 'botbuilder';
+import type { TurnContext } from 'botbuilder-core';
+import type { Logger } from '../log';
+import type { Nlu } from '../nlu/types';
+import { assertActivityShape } from './activity-shape';
+import { HttpError } from './http-error';
+
+export interface ServerDeps {
+  adapter: CloudAdapter;
+  runTurn: (context: TurnContext) => Promise<void>;
+  nlu: Nlu;
+  health: () => Record<string, unknown>;
+  log: Logger;
+}
+
+/** Requests bigger than this are refused with 413: no activity or parse request needs more. */
+export const MAX_BODY_BYTES = 256 * 1024;
+const MAX_PARSE_TEXT = 2000;
+
+type Handler = (req: Request, res: Response) => Promise<void>;
+
+export function createServer({ adapter, runTurn, nlu, health, log }: ServerDeps): Server {
+  const server = restify.createServer({ name: 'whatsapp-icloud-backup-bot', handleUncaughtExceptions: false });
+  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }));
+
+  /** The one place an error becomes a response: HttpErrors say what was wrong, anything else is a logged 500. */
+  const handle =
+    (route: string, fn: Handler) =>
+    async (req: Request, res: Response): Promise<void> => {
+      try {
+        await fn(req, res);
+      } catch (error) {
+        const known = error instanceof HttpError ? error : new HttpError('TURN_FAILED', undefined, { cause: error });
+        if (known.status >= 500) log.error('request failed', { route, error: String((error as Error)?.stack ?? error) });
+        if (!res.headersSent) res.send(known.status, known.toBody());
+      }
+    };
+
+  server.post(
+    '/api/messages',
+    handle('/api/messages', async (req, res) => {
+      assertActivityShape(req.body);
+      await adapter.process(req, res, runTurn);
+    }),
+  );
+
+  server.get(
+    '/healthz',
+    handle('/healthz', async (_req, res) => {
+      res.send(200, { status: 'ok', ...health() });
+    }),
+  );
+
+  server.post(
+    '/api/nlu/parse',
+    handle('/api/nlu/parse', async (req, res) => {
+      const text = (req.body as { text?: unknown } | undefined)?.text;
+      if (typeof text !== 'string' || text.length > MAX_PARSE_TEXT) throw new HttpError('BAD_PARSE_REQUEST');
+      res.send(200, nlu.parse(text));
+    }),
+  );
+
+  return server;
+}

@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { MemoryStorage, TestAdapter } from 'botbuilder-core';
+import type { Activity, Storage } from 'botbuilder-core';
+import { buildBot } from '../../src/bot/build-bot';
+import { loadDialogContent } from '../../src/content/load-dialogs';
+import { loadIntents } from '../../src/content/load-intents';
+import type { Content } from '../../src/content/types';
+import { appleStatusCheck, specsOf, storageSpaceCheck } from '../../src/dialogs';
+import type { StatusSource, StepChecks } from '../../src/dialogs';
+import { createNlu, DEFAULT_THRESHOLDS } from '../../src/nlu';
+import type { Nlu } from '../../src/nlu';
+import type { ServiceStatus } from '../../src/status';
+
+export const ROOT = join(__dirname, '..', '..');
+
+let shared: { content: Content; nlu: Nlu } | undefined;
+
+/** The real content and the real classifier, trained once per test file. */
+export function realContent(): { content: Content; nlu: Nlu } {
+  if (!shared) {
+    const content = loadDialogContent(join(ROOT, 'dialogs'), specsOf(checksWith(() => ({ state: 'unknown', reason: 'test' }))));
+    shared = { content, nlu: createNlu(loadIntents(join(ROOT, 'intents'))) };
+  }
+  return shared;
+}
+
+export function checksWith(status: () => ServiceStatus): StepChecks {
+  const source: StatusSource = { check: async () => status() };
+  return { 'storage-space': storageSpaceCheck, 'apple-status': appleStatusCheck(source) };
+}
+
+export interface Turn {
+  /** The text of every message the bot sent this turn, joined with newlines. */
+  text: string;
+  /** Labels of the buttons offered this turn (suggested actions or list). */
+  buttons: string[];
+  activities: Partial<Activity>[];
+}
+
+/**
+ * Talks to the real bot (real content, classifier and dialogs) through
+ * botbuilder's in-memory TestAdapter; one `say` is one turn.
+ */
+export class TestConversation {
+  readonly adapter: TestAdapter;
+  status: ServiceStatus = { state: 'available', checkedAt: 0 };
+
+  constructor(readonly storage: Storage = new MemoryStorage(), content?: Content) {
+    const real = realContent();
+    const { bot, middleware } = buildBot({
+      content: content ?? real.content,
+      checks: checksWith(() => this.status),
+      nlu: real.nlu,
+      thresholds: DEFAULT_THRESHOLDS,
+      storage,
+    });
+    this.adapter = new TestAdapter((context) => bot.run(context), { channelId: 'webchat' } as Partial<Activity>);
+    for (const m of middleware) this.adapter.use(m);
+  }
+
+  async say(text: string): Promise<Turn> {
+    await this.adapter.receiveActivity(text);
+    return this.collect();
+  }
+
+  async join(): Promise<Turn> {
+    const ref = this.adapter.conversation;
+    await this.adapter.receiveActivity({
+      type: 'conversationUpdate',
+      membersAdded: [{ id: 'user', name: 'User' }, { id: ref.bot!.id, name: 'Bot' }],
+    } as Partial<Activity>);
+    return this.collect();
+  }
+
+  private collect(): Turn {
+    const activities = this.adapter.activeQueue.splice(0).filter((a) => a.type === 'message');
+    return {
+      text: activities.map((a) => a.text ?? '').join('\n'),
+      buttons: activities.flatMap((a) => (a.suggestedActions?.actions ?? []).map((b) => String(b.title ?? b.value))),
+      activities,
+    };
+  }
+}
