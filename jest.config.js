@@ -4,7 +4,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // Type checking runs once in `npm test` (tsc --noEmit); ts-jest only transpiles.
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  // Type checking runs once in `npm test` (tsc --noEmit); with isolatedModules in
+  // tsconfig.json ts-jest only transpiles, which keeps the suite fast.
+  transform: { '^.+\\.ts$': ['ts-jest', {}] },
   testTimeout: 20000,
 };

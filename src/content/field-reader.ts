@@ -44,7 +44,7 @@ export class FieldReader {
     const value = obj[key];
     if (typeof value === 'number' && Number.isInteger(value) && value >= min) return value;
     this.fail([...path, key], `${describe([...path, key])} must be a whole number ≥ ${min}`);
-    return min;
+    return Number.NaN; // cross-checks skip it rather than report a knock-on error
   }
 
   /** Rejects keys the schema does not know: a typo must not silently drop content. */

@@ -239,7 +239,7 @@ function crossCheckFixes(fixes: FixDefinition[], files: ReadonlyMap<string, Yaml
   const byIntent = new Map<string, string>();
   for (const fix of fixes) {
     const file = files.get(fix.id);
-    if (!file) continue;
+    if (!file || !Number.isInteger(fix.order)) continue;
     const orderOwner = byOrder.get(fix.order);
     if (orderOwner) errors.push(file.error('DUPLICATE_ORDER', ['order'], `order ${fix.order} is also used by fix "${orderOwner}"`));
     byOrder.set(fix.order, fix.id);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { LineCounter, isMap, isNode, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 
 /**
@@ -62,10 +62,17 @@ export class YamlFile {
     return this.doc.toJS();
   }
 
-  /** 1-based line of the value at `path`, or of its nearest existing parent. */
+  /**
+   * 1-based line of the entry at `path` (the line of its key, for a mapping
+   * entry), or of its nearest existing parent when it is missing.
+   */
   lineOf(path: YamlPath): number {
-    for (let depth = path.length; depth >= 0; depth--) {
-      const node = this.doc.getIn(path.slice(0, depth), true);
+    for (let depth = path.length; depth >= 1; depth--) {
+      const parent = this.doc.getIn(path.slice(0, depth - 1), true);
+      const last = path[depth - 1];
+      let node: unknown;
+      if (isMap(parent)) node = parent.items.find((pair) => (isScalar(pair.key) ? pair.key.value : pair.key) === last)?.key;
+      else if (isSeq(parent) && typeof last === 'number') node = parent.items[last];
       if (isNode(node) && node.range) return this.lines.linePos(node.range[0]).line;
     }
     return 1;

@@ -31,6 +31,11 @@ export interface MainDialogDeps {
   history: StatePropertyAccessor<UserHistory>;
 }
 
+interface ClarifyResult {
+  /** The reading the user picked; undefined for "none of these". */
+  clarified: IntentName | undefined;
+}
+
 const NEW_PROGRESS = (): ConversationProgress => ({ tried: [], misunderstood: 0 });
 
 /**
@@ -61,9 +66,10 @@ export class MainDialog extends ComponentDialog {
       new WaterfallDialog(ROUTE, [
         named(`${ROUTE}.decide`, (turn: WaterfallStepContext) => this.decideStep(turn)),
         named(`${ROUTE}.clarified`, async (turn: WaterfallStepContext) => {
-          const intent = turn.result as IntentName | undefined;
-          if (!intent) return turn.endDialog();
-          return this.act(turn, intent, []);
+          // Only the clarify dialog hands back a choice; a finished troubleshoot just ends here.
+          const clarified = (turn.result as Partial<ClarifyResult> | undefined)?.clarified;
+          if (!clarified) return turn.endDialog();
+          return this.act(turn, clarified, []);
         }),
         named(`${ROUTE}.done`, (turn: WaterfallStepContext) => turn.endDialog()),
       ]),
@@ -156,7 +162,7 @@ export class MainDialog extends ComponentDialog {
       named(`${CLARIFY}.answer`, async (turn: WaterfallStepContext<{ intents: IntentName[] }>) => {
         const chosen = turn.options.intents[(turn.result as FoundChoice).index];
         if (!chosen) await turn.context.sendActivity(messages.text.fallback);
-        return turn.endDialog(chosen);
+        return turn.endDialog({ clarified: chosen } satisfies ClarifyResult);
       }),
     ]);
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { MemoryStorage, TestAdapter } from 'botbuilder-core';
 import type { Activity, Storage } from 'botbuilder-core';
@@ -45,21 +46,26 @@ export class TestConversation {
   readonly adapter: TestAdapter;
   status: ServiceStatus = { state: 'available', checkedAt: 0 };
 
-  constructor(readonly storage: Storage = new MemoryStorage(), content?: Content) {
+  readonly storage: Storage;
+
+  constructor(options: { storage?: Storage; content?: Content; nlu?: Nlu } = {}) {
     const real = realContent();
+    this.storage = options.storage ?? new MemoryStorage();
     const { bot, middleware } = buildBot({
-      content: content ?? real.content,
+      content: options.content ?? real.content,
       checks: checksWith(() => this.status),
-      nlu: real.nlu,
+      nlu: options.nlu ?? real.nlu,
       thresholds: DEFAULT_THRESHOLDS,
-      storage,
+      storage: this.storage,
     });
     this.adapter = new TestAdapter((context) => bot.run(context), { channelId: 'webchat' } as Partial<Activity>);
     for (const m of middleware) this.adapter.use(m);
   }
 
   async say(text: string): Promise<Turn> {
-    await this.adapter.receiveActivity(text);
+    // Unique ids, as a real channel sends: TestAdapter numbers from 0 in every instance,
+    // which the retry de-duplication would take for repeats across a "restart".
+    await this.adapter.receiveActivity({ type: 'message', text, id: randomUUID() } as Partial<Activity>);
     return this.collect();
   }
 
