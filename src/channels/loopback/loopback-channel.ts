@@ -100,7 +100,7 @@ export class LoopbackChannel {
   private receive(req: IncomingMessage, res: ServerResponse): void {
     const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?\/?$/.exec(req.url ?? '');
     if (req.method !== 'POST' || !match) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'NotFound' } }));
+      reply(res, 404, { error: { code: 'NotFound' } });
       return;
     }
     const conversationId = decodeURIComponent(match[1]!);
@@ -111,7 +111,7 @@ export class LoopbackChannel {
       try {
         activity = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Partial<Activity>;
       } catch {
-        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'BadArgument' } }));
+        reply(res, 400, { error: { code: 'BadArgument' } });
         return;
       }
       const id = randomUUID();
@@ -120,7 +120,13 @@ export class LoopbackChannel {
       list.push(stored);
       this.replies.set(conversationId, list);
       for (const listener of this.listeners) listener(stored);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id }));
+      reply(res, 200, { id });
     });
   }
+}
+
+/** Two calls, not a chain: restify patches ServerResponse.writeHead process-wide and it no longer returns `this`. */
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
 }
