@@ -1,0 +1,22 @@
+/**
+ * The NLU's public face: train a parser from the intent examples, read the
+ * thresholds the router uses, extract entities, and evaluate on labelled data.
+ */
+export { createNlu, DEFAULT_NLU_OPTIONS } from './classifier';
+export type { NluOptions } from './classifier';
+export { DEFAULT_THRESHOLDS } from './thresholds';
+export type { Thresholds } from './thresholds';
+export { extractEntities, extractSizes, extractDevices } from './entities';
+export { evaluate, formatReport, thresholdCurve } from './evaluate';
+export type { Evaluation, IntentMetrics, LabelledExample, Prediction, ThresholdPoint } from './evaluate';
+export { INTENTS } from './types';
+export type {
+  DeviceEntity,
+  Entity,
+  IntentExamples,
+  IntentName,
+  IntentScore,
+  Nlu,
+  ParseResult,
+  SizeEntity,
+} from './types';

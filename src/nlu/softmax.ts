@@ -1,0 +1,125 @@
+import type { SparseVector } from './features';
+
+export interface SoftmaxOptions {
+  epochs: number;
+  /** Initial learning rate; decays as lr / (1 + decay × step). */
+  learningRate: number;
+  decay: number;
+  /** L2 penalty on the weights (not the biases). */
+  l2: number;
+  /** Seed of the shuffling order: same seed, same model. */
+  seed: number;
+  /**
+   * How much each class's examples weigh: `equal` (every example 1),
+   * `balanced` (n / (classes × class size)) or `sqrt` (square root of balanced).
+   */
+  classWeighting: 'equal' | 'balanced' | 'sqrt';
+}
+
+export const DEFAULT_SOFTMAX: SoftmaxOptions = {
+  epochs: 30,
+  learningRate: 2,
+  decay: 0.0005,
+  l2: 0.001,
+  seed: 20240611,
+  classWeighting: 'equal',
+};
+
+/** mulberry32: a small, fast, seedable PRNG so training is deterministic. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Multinomial logistic regression over sparse features, trained by SGD with L2
+ * (applied to the weights an example touches). Probabilities sum to 1.
+ */
+export class SoftmaxModel {
+  private constructor(
+    private readonly classes: number,
+    private readonly weights: Float64Array,
+    private readonly bias: Float64Array,
+  ) {}
+
+  static train(
+    xs: readonly SparseVector[],
+    ys: readonly number[],
+    features: number,
+    classes: number,
+    o: SoftmaxOptions = DEFAULT_SOFTMAX,
+  ): SoftmaxModel {
+    if (xs.length !== ys.length || xs.length === 0) throw new Error('SoftmaxModel.train: need as many labels as examples');
+    if (classes < 2) throw new Error('SoftmaxModel.train: need at least two classes');
+    const W = new Float64Array(features * classes);
+    const b = new Float64Array(classes);
+    const model = new SoftmaxModel(classes, W, b);
+    const random = prng(o.seed);
+    const order = xs.map((_, i) => i);
+    const p = new Float64Array(classes);
+    const sizes = new Float64Array(classes);
+    for (const y of ys) sizes[y] = (sizes[y] as number) + 1;
+    const classWeight = Array.from(sizes, (n) => {
+      const balanced = n === 0 ? 0 : ys.length / (classes * n);
+      return o.classWeighting === 'balanced' ? balanced : o.classWeighting === 'sqrt' ? Math.sqrt(balanced) : 1;
+    });
+    let step = 0;
+    for (let epoch = 0; epoch < o.epochs; epoch++) {
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [order[i], order[j]] = [order[j] as number, order[i] as number];
+      }
+      for (const n of order) {
+        const x = xs[n] as SparseVector;
+        const y = ys[n] as number;
+        model.probabilitiesInto(x, p);
+        const lr = (o.learningRate / (1 + o.decay * step++)) * (classWeight[y] as number);
+        const shrink = 1 - lr * o.l2;
+        for (let k = 0; k < classes; k++) {
+          const g = (p[k] as number) - (k === y ? 1 : 0);
+          p[k] = lr * g;
+          b[k] = (b[k] as number) - lr * g;
+        }
+        for (let t = 0; t < x.indices.length; t++) {
+          const base = (x.indices[t] as number) * classes;
+          const v = x.values[t] as number;
+          for (let k = 0; k < classes; k++) {
+            W[base + k] = (W[base + k] as number) * shrink - (p[k] as number) * v;
+          }
+        }
+      }
+    }
+    return model;
+  }
+
+  /** Class probabilities for one example. */
+  probabilities(x: SparseVector): Float64Array {
+    return this.probabilitiesInto(x, new Float64Array(this.classes));
+  }
+
+  private probabilitiesInto(x: SparseVector, out: Float64Array): Float64Array {
+    const K = this.classes;
+    for (let k = 0; k < K; k++) out[k] = this.bias[k] as number;
+    for (let t = 0; t < x.indices.length; t++) {
+      const base = (x.indices[t] as number) * K;
+      const v = x.values[t] as number;
+      for (let k = 0; k < K; k++) out[k] = (out[k] as number) + v * (this.weights[base + k] as number);
+    }
+    let max = -Infinity;
+    for (let k = 0; k < K; k++) max = Math.max(max, out[k] as number);
+    let sum = 0;
+    for (let k = 0; k < K; k++) {
+      const e = Math.exp((out[k] as number) - max);
+      out[k] = e;
+      sum += e;
+    }
+    for (let k = 0; k < K; k++) out[k] = (out[k] as number) / sum;
+    return out;
+  }
+}
