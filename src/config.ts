@@ -19,6 +19,36 @@ export interface Config {
   /** Overrides of the classifier's measured thresholds, if set. */
   nluThresholds: { route?: number; ask?: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** What `npm run teams:package` puts in the Teams app manifest; the bot itself does not read it. */
+  teamsApp: TeamsAppConfig;
+  /** The web widget's Direct Line: the built-in service, or Azure when `secret` is set. */
+  directLine: {
+    /** Azure Direct Line secret; empty = use the built-in service. */
+    secret: string;
+    /** Azure Direct Line base URL (regional endpoints differ). */
+    endpoint: string;
+    /** The built-in service's secret and token-signing key; empty = random per process. */
+    builtinSecret: string;
+    tokenTtlSeconds: number;
+    /** Token route requests allowed per client address per minute. */
+    tokenRatePerMinute: number;
+    /** This server's public base URL (behind a proxy); empty = taken from each request's Host. */
+    publicUrl: string;
+  };
+}
+
+/** The Teams app package's identity and publisher links; the URLs must be https (Teams requires it). */
+export interface TeamsAppConfig {
+  /** The bot's id in the manifest: MicrosoftAppId. */
+  botId: string;
+  /** The Teams app id (a GUID); defaults to MicrosoftAppId. */
+  appId: string;
+  /** Name shown in Teams, at most 30 characters. */
+  name: string;
+  developerName: string;
+  websiteUrl: string;
+  privacyUrl: string;
+  termsUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -28,6 +58,7 @@ export class ConfigError extends Error {
   }
 }
 
+export const DIRECT_LINE_ENDPOINT = 'https://directline.botframework.com/v3/directline';
 export const APPLE_STATUS_URL = 'https://www.apple.com/support/systemstatus/data/system_status_en_US.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -76,6 +107,21 @@ export function loadConfig(env: Env = process.env, root: string = process.cwd())
   const statusUrl = text('APPLE_STATUS_URL', APPLE_STATUS_URL);
   if (!/^https?:\/\/\S+$/.test(statusUrl)) problems.push(`APPLE_STATUS_URL must be an http(s) URL (got "${statusUrl}")`);
 
+  const dlEndpoint = text('DIRECT_LINE_ENDPOINT', DIRECT_LINE_ENDPOINT).replace(/\/+$/, '');
+  if (!/^https?:\/\/\S+$/.test(dlEndpoint)) problems.push(`DIRECT_LINE_ENDPOINT must be an http(s) URL (got "${dlEndpoint}")`);
+  const publicUrl = text('PUBLIC_URL').replace(/\/+$/, '');
+  if (publicUrl && !/^https?:\/\/[^/\s]+$/.test(publicUrl)) problems.push(`PUBLIC_URL must be an http(s) origin like https://bot.example.com (got "${publicUrl}")`);
+  const builtinSecret = text('DIRECT_LINE_BUILTIN_SECRET');
+  if (builtinSecret && builtinSecret.length < 32) problems.push('DIRECT_LINE_BUILTIN_SECRET must be at least 32 characters');
+  const directLine: Config['directLine'] = {
+    secret: text('DIRECT_LINE_SECRET'),
+    endpoint: dlEndpoint,
+    builtinSecret,
+    tokenTtlSeconds: int('DIRECT_LINE_TOKEN_TTL_SECONDS', 3600, 60, 86400),
+    tokenRatePerMinute: int('DIRECT_LINE_TOKEN_RATE_PER_MINUTE', 20, 1, 10000),
+    publicUrl,
+  };
+
   const config: Config = {
     port: int('PORT', 3978, 0, 65535),
     host: text('HOST', '127.0.0.1'),
@@ -90,9 +136,37 @@ export function loadConfig(env: Env = process.env, root: string = process.cwd())
     },
     nluThresholds: { route: fraction('NLU_ROUTE_THRESHOLD'), ask: fraction('NLU_ASK_THRESHOLD') },
     logLevel: oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info'),
+    teamsApp: loadTeamsAppConfig(env, problems),
+    directLine,
   };
   const { route, ask } = config.nluThresholds;
   if (route !== undefined && ask !== undefined && ask > route) problems.push('NLU_ASK_THRESHOLD must not exceed NLU_ROUTE_THRESHOLD');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * The TEAMS_* settings, on their own so that packaging the Teams app needs no
+ * bot secret. Unset values stay empty; the packager reports what it lacks.
+ */
+export function loadTeamsAppConfig(env: Env = process.env, problems: string[] = []): TeamsAppConfig {
+  const text = (name: string, fallback = ''): string => (env[name] ?? '').trim() || fallback;
+  const https = (name: string): string => {
+    const value = text(name);
+    if (value && !/^https:\/\/[^\s/]+\.[^\s]+$/.test(value)) problems.push(`${name} must be an https URL (got "${value}")`);
+    return value;
+  };
+  const botId = text('MicrosoftAppId');
+  const appId = text('TEAMS_APP_ID', botId);
+  const name = text('TEAMS_APP_NAME', 'WhatsApp Backup Help');
+  if (name.length > 30) problems.push(`TEAMS_APP_NAME must be at most 30 characters (got ${name.length})`);
+  return {
+    botId,
+    appId,
+    name,
+    developerName: text('TEAMS_DEVELOPER_NAME'),
+    websiteUrl: https('TEAMS_WEBSITE_URL'),
+    privacyUrl: https('TEAMS_PRIVACY_URL'),
+    termsUrl: https('TEAMS_TERMS_URL'),
+  };
 }

@@ -5,6 +5,7 @@ import type { Content } from '../content/types';
 import { MainDialog } from '../dialogs';
 import type { ConversationProgress, StepChecks, Thresholds, UserHistory } from '../dialogs';
 import type { Nlu } from '../nlu/types';
+import { teamsMiddleware } from '../channels/teams';
 import { TroubleshootingBot } from './troubleshooting-bot';
 import { TurnOrderMiddleware } from './turn-order-middleware';
 import { UnderstandingMiddleware } from './understanding-middleware';
@@ -37,12 +38,15 @@ export function buildBot({ content, checks, nlu, thresholds, storage }: BuildBot
   const progress = conversationState.createProperty<ConversationProgress>('progress');
   const recentIds = conversationState.createProperty<string[]>('recentActivityIds');
   const history = userState.createProperty<UserHistory>('history');
+  const welcomed = conversationState.createProperty<boolean>('welcomed');
 
   const dialog = new MainDialog({ content, checks, thresholds, progress, history });
-  const bot = new TroubleshootingBot({ conversationState, userState, dialog, dialogState });
+  const bot = new TroubleshootingBot({ conversationState, userState, dialog, dialogState, welcomed });
+  const teams = teamsMiddleware();
   return {
     bot,
-    middleware: [new TurnOrderMiddleware(recentIds), new UnderstandingMiddleware(nlu)],
+    // Teams' reshaping first, its effects after de-duplication, understanding last.
+    middleware: [...teams.incoming, new TurnOrderMiddleware(recentIds), ...teams.turn, new UnderstandingMiddleware(nlu)],
     conversationState,
     userState,
   };
