@@ -10,6 +10,7 @@ import type { Content } from './content/types';
 import { appleStatusCheck, specsOf, storageSpaceCheck } from './dialogs';
 import type { StatusSource, StepChecks } from './dialogs';
 import { buildBot } from './bot/build-bot';
+import { setUpDirectLine } from './channels/directline';
 import { createLogger } from './log';
 import type { Logger } from './log';
 import { createNlu, DEFAULT_THRESHOLDS } from './nlu';
@@ -17,6 +18,7 @@ import type { Nlu } from './nlu/types';
 import { createServer } from './server/create-server';
 import { AppleStatusClient } from './status';
 import { SqliteStorage } from './storage';
+import { registerWebRoutes } from './web/static-routes';
 
 export interface App {
   server: Server;
@@ -83,6 +85,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     log,
     health: () => ({ version, content: content.hash, fixes: content.fixes.length }),
   });
+  // The web widget: demo page, widget.js, Web Chat's bundle, and its Direct Line (built-in or Azure).
+  registerWebRoutes(server);
+  const directLine = setUpDirectLine(server, { config, log, selfUrl: () => selfUrl(server) });
 
   return {
     server,
@@ -98,10 +103,18 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     },
     async close() {
+      await directLine.close();
       if (server.server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       storage.close();
     },
   };
+}
+
+/** How this process reaches itself (the built-in Direct Line posts to /api/messages): loopback for wildcard binds. */
+function selfUrl(server: Server): string {
+  const { address, port } = server.address() as AddressInfo;
+  const host = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 /** The version in package.json, found by walking up (the compiled file sits one folder deeper than the source). */

@@ -3,6 +3,18 @@ export const ERRORS = {
   BAD_ACTIVITY: { status: 400, message: 'The request body is not a valid Bot Framework activity.' },
   BAD_PARSE_REQUEST: { status: 400, message: 'Send JSON like {"text": "..."} with text of at most 2,000 characters.' },
   TURN_FAILED: { status: 500, message: 'The bot could not process this activity.' },
+  // Direct Line (built-in service at /v3/directline and the widget's token route).
+  DL_UNAUTHORIZED: { status: 401, message: 'Send "Authorization: Bearer <token or secret>" with a valid, unexpired Direct Line token.' },
+  DL_FORBIDDEN: { status: 403, message: 'This token is not valid for this conversation.' },
+  DL_CONVERSATION_NOT_FOUND: { status: 404, message: 'No such conversation (it may have been evicted from memory).' },
+  DL_BAD_ACTIVITY: { status: 400, message: 'Send a JSON activity of type message, event or typing.' },
+  DL_UPLOAD_UNSUPPORTED: { status: 415, message: 'The built-in Direct Line service does not accept attachment uploads.' },
+  DL_TOO_LARGE: { status: 413, message: 'The activity is too large.' },
+  DL_BOT_UNAVAILABLE: { status: 502, message: 'The bot did not accept the activity.' },
+  DL_NOT_SUPPORTED: { status: 404, message: 'The built-in Direct Line service does not support this operation.' },
+  DL_TOKEN_RATE_LIMITED: { status: 429, message: 'Too many token requests from this address; try again shortly.' },
+  DL_AZURE_FAILED: { status: 502, message: 'Azure Direct Line did not issue a token.' },
+  DL_DISABLED: { status: 503, message: 'No Direct Line service is configured: set DIRECT_LINE_SECRET (the built-in service is off while MicrosoftAppId is set).' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

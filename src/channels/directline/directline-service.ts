@@ -1,0 +1,236 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../../log';
+import { HttpError } from '../../server/http-error';
+import type { BotClient } from './bot-client';
+import type { ActivitySet, ClientActivity, ConversationStore, Listener, WireActivity } from './conversation-store';
+import type { TokenSigner } from './token-signer';
+
+/** Who is calling: the service secret (every conversation) or a token (one conversation, one user). */
+export type Caller = { kind: 'secret' } | { kind: 'token'; token: string; conversationId: string; userId: string; exp: number };
+
+/** The body of POST /conversations and GET /conversations/{id}. */
+export interface ConversationInfo {
+  conversationId: string;
+  token: string;
+  expires_in: number;
+  streamUrl: string;
+}
+
+export interface DirectLineServiceOptions {
+  signer: TokenSigner;
+  store: ConversationStore;
+  postToBot: BotClient;
+  /** The connector base URL the bot replies to (its `serviceUrl`); a function because the port is known only after listen(). */
+  serviceUrl: () => string;
+  botId: string;
+  /** User activities bigger than this (as JSON) get 413. */
+  maxActivityBytes: number;
+  log: Logger;
+  now?: () => number;
+}
+
+/** The client fields a user may set; the service sets identity, ids and timestamps itself. */
+const CLIENT_FIELDS = [
+  'type', 'text', 'textFormat', 'locale', 'localTimestamp', 'localTimezone', 'attachments', 'attachmentLayout',
+  'channelData', 'entities', 'name', 'value', 'valueType', 'speak', 'inputHint',
+] as const;
+const CLIENT_TYPES = new Set(['message', 'event', 'typing']);
+
+/**
+ * The Direct Line 3.0 protocol, minus HTTP: tokens, conversations, the
+ * user's activities (echoed into the log, then sent to the bot) and the bot's
+ * replies (arriving through the connector route).
+ */
+export class DirectLineService {
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: DirectLineServiceOptions) {
+    for (const key of ['signer', 'store', 'postToBot', 'serviceUrl', 'botId', 'log'] as const) {
+      if (!options[key]) throw new Error(`DirectLineService needs "${key}"`);
+    }
+    if (!(options.maxActivityBytes > 0)) throw new Error('DirectLineService needs maxActivityBytes > 0');
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Reads `Authorization: Bearer …`: the secret, or a genuine unexpired token (401 otherwise). */
+  authenticate(authorization: string | undefined): Caller {
+    const credential = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+    if (!credential) throw new HttpError('DL_UNAUTHORIZED');
+    if (this.options.signer.isSecret(credential)) return { kind: 'secret' };
+    return { kind: 'token', token: credential, ...this.options.signer.verify(credential) };
+  }
+
+  /** POST /tokens/generate: secret only; a token bound to a new conversation and a user id. */
+  generateToken(caller: Caller, userId?: unknown): { conversationId: string; token: string; expires_in: number } {
+    if (caller.kind !== 'secret') throw new HttpError('DL_FORBIDDEN', 'Only the secret can generate tokens.');
+    const conversationId = newId();
+    const user = validUserId(userId) ?? `dl_${newId()}`;
+    const { token, expiresIn } = this.options.signer.issue({ conversationId, userId: user });
+    return { conversationId, token, expires_in: expiresIn };
+  }
+
+  /** POST /tokens/refresh: a fresh token for the same conversation and user. */
+  refreshToken(caller: Caller): { conversationId: string; token: string; expires_in: number } {
+    if (caller.kind !== 'token') throw new HttpError('DL_FORBIDDEN', 'Refresh a token, not the secret.');
+    const { token, expiresIn } = this.options.signer.issue({ conversationId: caller.conversationId, userId: caller.userId });
+    return { conversationId: caller.conversationId, token, expires_in: expiresIn };
+  }
+
+  /**
+   * POST /conversations: starts the token's conversation (or a new one for
+   * the secret) and, like Azure, tells the bot the user joined, so the
+   * welcome arrives before the user types anything.
+   */
+  startConversation(caller: Caller, streamBase: string): ConversationInfo {
+    const { conversationId, userId, token, expiresIn } =
+      caller.kind === 'token'
+        ? { ...caller, expiresIn: this.remaining(caller) }
+        : (() => {
+            const ids = { conversationId: newId(), userId: `dl_${newId()}` };
+            return { ...ids, ...this.options.signer.issue(ids) };
+          })();
+    if (!this.options.store.get(conversationId)) this.begin(conversationId, userId);
+    return { conversationId, token, expires_in: expiresIn, streamUrl: this.streamUrl(streamBase, conversationId, token) };
+  }
+
+  /** GET /conversations/{id}?watermark=: a reconnect, with a stream URL that replays from the watermark. */
+  reconnect(caller: Caller, conversationId: string, watermark: string | undefined, streamBase: string): ConversationInfo {
+    this.conversation(caller, conversationId);
+    const token = caller.kind === 'token' ? caller.token : this.options.signer.issue({ conversationId, userId: this.userOf(conversationId) }).token;
+    const expires_in = caller.kind === 'token' ? this.remaining(caller) : 0;
+    return { conversationId, token, expires_in, streamUrl: this.streamUrl(streamBase, conversationId, token, watermark) };
+  }
+
+  /** POST /conversations/{id}/activities: echo into the log (Web Chat waits for it), then hand to the bot. */
+  async postActivity(caller: Caller, conversationId: string, body: unknown): Promise<{ id: string }> {
+    const conversation = this.conversation(caller, conversationId);
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpError('DL_BAD_ACTIVITY');
+    if (Buffer.byteLength(JSON.stringify(body)) > this.options.maxActivityBytes) {
+      throw new HttpError('DL_TOO_LARGE', `The limit is ${this.options.maxActivityBytes} bytes.`);
+    }
+    const input = body as Record<string, unknown>;
+    if (typeof input.type !== 'string' || !CLIENT_TYPES.has(input.type)) throw new HttpError('DL_BAD_ACTIVITY');
+    if (input.text !== undefined && typeof input.text !== 'string') throw new HttpError('DL_BAD_ACTIVITY', '"text" must be a string.');
+    const picked: Record<string, unknown> = {};
+    for (const field of CLIENT_FIELDS) if (input[field] !== undefined) picked[field] = input[field];
+    const from = input.from as { name?: unknown } | undefined;
+    const userId = caller.kind === 'token' ? caller.userId : conversation.userId;
+    const echoed = this.options.store.append(conversationId, {
+      ...picked,
+      channelId: 'directline',
+      conversation: { id: conversationId },
+      from: { id: userId, ...(typeof from?.name === 'string' ? { name: from.name.slice(0, 100) } : {}), role: 'user' },
+      timestamp: new Date(this.now()).toISOString(),
+    });
+    const turn = this.sendToBot(conversationId, userId, echoed);
+    this.track(turn.catch(() => undefined));
+    await turn;
+    return { id: echoed.id };
+  }
+
+  /** GET /conversations/{id}/activities?watermark= (polling). */
+  activities(caller: Caller, conversationId: string, watermark: string | undefined): ActivitySet {
+    this.conversation(caller, conversationId);
+    return this.options.store.after(conversationId, watermark);
+  }
+
+  /** The connector route: a reply from the bot gets an id and a watermark and goes to every open stream. */
+  receiveFromBot(conversationId: string, body: unknown, replyToId?: string): { id: string } {
+    if (!this.options.store.get(conversationId)) throw new HttpError('DL_CONVERSATION_NOT_FOUND');
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpError('DL_BAD_ACTIVITY');
+    // serviceUrl names the secret connector route: it must never reach a client.
+    const { serviceUrl: _serviceUrl, ...activity } = body as WireActivity;
+    const stored = this.options.store.append(conversationId, {
+      ...activity,
+      channelId: 'directline',
+      conversation: { id: conversationId },
+      from: activity.from ?? { id: this.options.botId, role: 'bot' },
+      timestamp: new Date(this.now()).toISOString(),
+      ...(replyToId ? { replyToId } : {}),
+    });
+    return { id: stored.id };
+  }
+
+  /** For the WebSocket: the token must be for this conversation; replays after `watermark`, then streams. */
+  openStream(token: string, conversationId: string, watermark: string | undefined, listener: Listener): () => void {
+    const caller = this.authenticate(`Bearer ${token}`);
+    this.conversation(caller, conversationId);
+    listener(this.options.store.after(conversationId, watermark));
+    return this.options.store.subscribe(conversationId, listener);
+  }
+
+  /** Waits for turns still in flight, so shutting down never cuts a reply in half. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * The caller's conversation. A genuine token's conversation always exists,
+   * as on Azure: one never started, or evicted from memory, starts now.
+   */
+  private conversation(caller: Caller, conversationId: string): { userId: string } {
+    if (caller.kind === 'token' && caller.conversationId !== conversationId) throw new HttpError('DL_FORBIDDEN');
+    const found = this.options.store.get(conversationId);
+    if (found) return found;
+    if (caller.kind !== 'token') throw new HttpError('DL_CONVERSATION_NOT_FOUND');
+    return this.begin(conversationId, caller.userId);
+  }
+
+  private begin(conversationId: string, userId: string): { userId: string } {
+    const created = this.options.store.create(conversationId, userId);
+    this.track(this.sendToBot(conversationId, userId, {
+      type: 'conversationUpdate',
+      membersAdded: [{ id: this.options.botId, name: this.options.botId }, { id: userId }],
+    }));
+    return created;
+  }
+
+  private userOf(conversationId: string): string {
+    return this.options.store.get(conversationId)?.userId ?? 'user';
+  }
+
+  private remaining(caller: { exp: number }): number {
+    return Math.max(0, caller.exp - Math.floor(this.now() / 1000));
+  }
+
+  private streamUrl(base: string, conversationId: string, token: string, watermark?: string): string {
+    const ws = base.replace(/^http/, 'ws');
+    const query = new URLSearchParams({ ...(watermark ? { watermark } : {}), t: token });
+    return `${ws}/v3/directline/conversations/${encodeURIComponent(conversationId)}/stream?${query}`;
+  }
+
+  private sendToBot(conversationId: string, userId: string, activity: WireActivity): Promise<void> {
+    const { log, botId } = this.options;
+    return this.options
+      .postToBot({
+        ...activity,
+        channelId: 'directline',
+        serviceUrl: this.options.serviceUrl(),
+        conversation: { id: conversationId },
+        from: activity.from ?? { id: userId, role: 'user' },
+        recipient: { id: botId, name: botId, role: 'bot' },
+        timestamp: activity.timestamp ?? new Date(this.now()).toISOString(),
+      })
+      .catch((error: unknown) => {
+        log.warn('direct line: the bot did not take an activity', { conversationId, type: activity.type, error: String(error) });
+        throw error;
+      });
+  }
+
+  private track(promise: Promise<void>): void {
+    const tracked = promise.catch(() => undefined).finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+}
+
+/** Conversation ids like Azure's: opaque, URL-safe, unguessable. */
+function newId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+function validUserId(value: unknown): string | undefined {
+  return typeof value === 'string' && /^[\w.:@-]{1,64}$/.test(value) ? value : undefined;
+}
+
+export type { ClientActivity };

@@ -1,0 +1,92 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
+import type { Logger } from '../../log';
+import { HttpError } from '../../server/http-error';
+import type { DirectLineService } from './directline-service';
+import { DIRECT_LINE_PATH } from './directline-routes';
+
+export interface StreamOptions {
+  service: DirectLineService;
+  log: Logger;
+  /** Server pings this often; a socket that misses one is dropped (phones sleep, proxies cut silently). */
+  heartbeatMs?: number;
+}
+
+export interface StreamHandle {
+  close(): void;
+  connections(): number;
+}
+
+const STREAM = new RegExp(`^${DIRECT_LINE_PATH}/conversations/([^/?]+)/stream$`);
+
+/**
+ * The WebSocket `streamUrl`: one `{activities, watermark}` frame per
+ * activity, after replaying what the client missed since its watermark.
+ * Clients only listen (directlinejs sends empty keep-alives, ignored).
+ */
+export function attachStream(httpServer: Server, { service, log, heartbeatMs = 30_000 }: StreamOptions): StreamHandle {
+  if (!httpServer || typeof httpServer.on !== 'function') throw new Error('attachStream needs an http server');
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  const alive = new WeakSet<WebSocket>();
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const match = STREAM.exec(url.pathname);
+    if (!match) return refuse(socket, 404, 'Not Found');
+    const conversationId = decodeURIComponent(match[1]!);
+    const token = url.searchParams.get('t') ?? /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    let pending: Parameters<typeof service.openStream>[3] | undefined;
+    const queued: Array<Parameters<Parameters<typeof service.openStream>[3]>[0]> = [];
+    let unsubscribe: () => void;
+    try {
+      // Subscribe before the handshake completes so nothing posted meanwhile is lost; frames wait in `queued`.
+      unsubscribe = service.openStream(token, conversationId, url.searchParams.get('watermark') ?? undefined, (set) =>
+        pending ? pending(set) : queued.push(set),
+      );
+    } catch (error) {
+      const known = error instanceof HttpError ? error : undefined;
+      if (!known) log.error('direct line stream failed', { error: String(error) });
+      return refuse(socket, known?.status ?? 500, known?.code ?? 'Error');
+    }
+    socket.once('close', () => unsubscribe());
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      alive.add(ws);
+      pending = (set) => {
+        if (set === null) return ws.close(1000, 'conversation ended');
+        if (set.activities.length > 0 && ws.readyState === ws.OPEN) ws.send(JSON.stringify(set));
+      };
+      for (const set of queued.splice(0)) pending(set);
+      ws.on('pong', () => alive.add(ws));
+      ws.on('error', () => ws.terminate());
+    });
+  };
+  httpServer.on('upgrade', onUpgrade);
+
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, heartbeatMs);
+  heartbeat.unref();
+
+  return {
+    close() {
+      clearInterval(heartbeat);
+      httpServer.off('upgrade', onUpgrade);
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+    },
+    connections: () => wss.clients.size,
+  };
+}
+
+function refuse(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
