@@ -6,6 +6,7 @@ import type { Logger } from '../log';
 import type { Nlu } from '../nlu/types';
 import { assertActivityShape } from './activity-shape';
 import { HttpError } from './http-error';
+import { routeHandler } from './route-handler';
 
 export interface ServerDeps {
   adapter: CloudAdapter;
@@ -19,24 +20,11 @@ export interface ServerDeps {
 export const MAX_BODY_BYTES = 256 * 1024;
 const MAX_PARSE_TEXT = 2000;
 
-type Handler = (req: Request, res: Response) => Promise<void>;
-
 export function createServer({ adapter, runTurn, nlu, health, log }: ServerDeps): Server {
   const server = restify.createServer({ name: 'whatsapp-icloud-backup-bot', handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }));
 
-  /** The one place an error becomes a response: HttpErrors say what was wrong, anything else is a logged 500. */
-  const handle =
-    (route: string, fn: Handler) =>
-    async (req: Request, res: Response): Promise<void> => {
-      try {
-        await fn(req, res);
-      } catch (error) {
-        const known = error instanceof HttpError ? error : new HttpError('TURN_FAILED', undefined, { cause: error });
-        if (known.status >= 500) log.error('request failed', { route, error: String((error as Error)?.stack ?? error) });
-        if (!res.headersSent) res.send(known.status, known.toBody());
-      }
-    };
+  const handle = routeHandler(log);
 
   server.post(
     '/api/messages',

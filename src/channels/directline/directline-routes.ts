@@ -2,7 +2,8 @@ import type { Request, Server } from 'restify';
 import type { Logger } from '../../log';
 import { HttpError } from '../../server/http-error';
 import type { DirectLineService } from './directline-service';
-import { allowAnyOrigin, requestBase, routeHandler } from './route-handler';
+import { routeHandler } from '../../server/route-handler';
+import { allowAnyOrigin, requestBase } from './route-handler';
 
 export interface DirectLineRoutesOptions {
   service: DirectLineService;

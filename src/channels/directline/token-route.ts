@@ -4,7 +4,8 @@ import type { Logger } from '../../log';
 import { HttpError } from '../../server/http-error';
 import type { IssuedConversationToken } from './azure-token-client';
 import type { RateLimiter } from './rate-limiter';
-import { allowAnyOrigin, routeHandler } from './route-handler';
+import { routeHandler } from '../../server/route-handler';
+import { allowAnyOrigin } from './route-handler';
 
 /** Issues a token for a new conversation bound to `userId`: the built-in service or Azure. */
 export type TokenIssuer = (userId: string) => Promise<IssuedConversationToken>;
