@@ -107,7 +107,7 @@ function missingFile(dir: string, what: string): ContentError {
 }
 
 function readFix(reader: FieldReader, root: Obj, checks: CheckSpecs): FixDefinition {
-  reader.onlyKeys(root, ['version', 'kind', 'id', 'order', 'intent', 'title', 'intro', 'steps', 'verify'], []);
+  reader.onlyKeys(root, ['version', 'kind', 'id', 'order', 'intent', 'title', 'intro', 'steps', 'verify', 'skip_verify_when'], []);
   const id = reader.string(root, 'id', []);
   if (id && id !== reader.file.stem) reader.fail(['id'], `id "${id}" must equal the file name "${reader.file.stem}"`, 'FILE_NAME');
   const intent = reader.string(root, 'intent', []);
@@ -126,6 +126,16 @@ function readFix(reader: FieldReader, root: Obj, checks: CheckSpecs): FixDefinit
     if (step.kind === 'question') answers.set(step.id, step.choices.map((c) => c.value));
     if (step.kind === 'check') answers.set(step.id, checks[step.check]?.outcomes ?? []);
   });
+  // One condition, or a list of them of which any may hold.
+  const skipRaw = root.skip_verify_when;
+  const skipVerifyWhen =
+    skipRaw === undefined
+      ? undefined
+      : (Array.isArray(skipRaw) ? (skipRaw as unknown[]) : [skipRaw]).flatMap((raw: unknown, i: number): Condition[] => {
+          const path = Array.isArray(skipRaw) ? ['skip_verify_when', i] : ['skip_verify_when'];
+          const condition = readCondition(reader, raw, path, answers);
+          return condition ? [condition] : [];
+        });
   const definition = {
     id,
     title: reader.string(root, 'title', []),
@@ -134,6 +144,7 @@ function readFix(reader: FieldReader, root: Obj, checks: CheckSpecs): FixDefinit
     intro: reader.string(root, 'intro', []),
     steps,
     verify: reader.optionalString(root, 'verify', []),
+    ...(skipVerifyWhen ? { skipVerifyWhen } : {}),
   };
   const version = createHash('sha256').update(JSON.stringify(definition)).digest('hex').slice(0, 12);
   return { ...definition, file: reader.file.path, version };

@@ -55,6 +55,8 @@ export interface FixDefinition {
   steps: readonly Step[];
   /** Replaces the generic "Is the backup working now?" for this fix. */
   verify?: string;
+  /** When earlier answers show this fix changed nothing (any of these holds), skip "is it working now?" and move on. */
+  skipVerifyWhen?: readonly Condition[];
   file: string;
   /** Hash of the fix's content: a conversation stored mid-fix notices edits. */
   version: string;
@@ -103,7 +105,9 @@ export const MESSAGE_KEYS = [
   'verify_yes',
   'verify_no',
   'solved',
+  'fix_heading',
   'next_fix',
+  'move_on',
   'resume_untried',
   'all_tried',
   'content_changed',

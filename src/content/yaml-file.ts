@@ -46,8 +46,16 @@ export class YamlFile {
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     const first = doc.errors[0];
     if (first) {
-      const line = first.linePos?.[0]?.line ?? lines.linePos(first.pos[0]).line;
-      throw new ContentError('YAML_SYNTAX', path, line, first.message.split('\n')[0] ?? 'invalid YAML');
+      let line = first.linePos?.[0]?.line ?? lines.linePos(first.pos[0]).line;
+      let reason = first.message.split('\n')[0] ?? 'invalid YAML';
+      // An unclosed quote is only noticed where the file ends; point at where it opens.
+      const quote = first.code === 'MISSING_CHAR' ? /closing (["'])/.exec(reason)?.[1] : undefined;
+      const opened = quote ? lineOfUnclosedQuote(text, quote) : undefined;
+      if (opened && opened < line) {
+        reason = `a ${quote} quote opened here is never closed`;
+        line = opened;
+      }
+      throw new ContentError('YAML_SYNTAX', path, line, reason);
     }
     return new YamlFile(path, doc, lines);
   }
@@ -81,4 +89,14 @@ export class YamlFile {
   error(code: string, path: YamlPath, reason: string): ContentError {
     return new ContentError(code, this.path, this.lineOf(path), reason);
   }
+}
+
+/** First line with an odd number of the quote character (escaped \" and doubled '' do not count). */
+function lineOfUnclosedQuote(text: string, quote: string): number | undefined {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const bare = lines[i]!.replace(/#.*$/, '').replace(quote === '"' ? /\\"/g : /''/g, '');
+    if ((bare.split(quote).length - 1) % 2 === 1) return i + 1;
+  }
+  return undefined;
 }

@@ -13,6 +13,7 @@ import { ButtonChoicePrompt, choicePromptOptions, messageChoice } from './choice
 import { CONFIRM_STEP_DIALOG, createConfirmStepDialog } from './confirm-step-dialog';
 import type { ConfirmStepOptions } from './confirm-step-dialog';
 import { named, stepValues } from './named-step';
+import { fill } from './text';
 import type { StepChecks } from './checks/types';
 
 export interface FixOptions {
@@ -23,6 +24,8 @@ export interface FixOptions {
 export interface FixResult {
   fixId: string;
   solved: boolean;
+  /** False when the fix found nothing to change and the user was not asked whether it helped. */
+  verified: boolean;
 }
 
 const CHOICE_PROMPT = 'choice';
@@ -50,6 +53,8 @@ export class FixDialog extends ComponentDialog {
     private readonly fix: FixDefinition,
     private readonly messages: Messages,
     checks: StepChecks,
+    /** How many fixes there are, for "fix 2 of 8". */
+    private readonly fixCount: number,
   ) {
     super(fix.id);
     this.flowId = `${fix.id}.flow`;
@@ -73,7 +78,7 @@ export class FixDialog extends ComponentDialog {
     const { fix, messages } = this;
     const steps: WaterfallStep[] = [
       named(`${fix.id}.intro`, async (turn: WaterfallStepContext) => {
-        await turn.context.sendActivity(fix.intro);
+        await turn.context.sendActivity(`${fill(messages.text.fix_heading, { title: fix.title, order: fix.order, total: this.fixCount })}\n\n${fix.intro}`);
         return turn.next();
       }),
     ];
@@ -90,12 +95,15 @@ export class FixDialog extends ComponentDialog {
     steps.push(
       named(`${fix.id}.verify`, async (turn: WaterfallStepContext) => {
         this.recordAnswer(turn, fix.steps[fix.steps.length - 1]);
+        if (fix.skipVerifyWhen?.some((condition) => conditionHolds(condition, stepValues(turn)))) {
+          return turn.endDialog({ fixId: fix.id, solved: false, verified: false } satisfies FixResult);
+        }
         const prompt = fix.verify ?? messages.text.verify;
         return turn.prompt(CHOICE_PROMPT, choicePromptOptions(prompt, verifyChoices, messages.text.verify_reprompt));
       }),
       named(`${fix.id}.outcome`, async (turn: WaterfallStepContext) => {
         const solved = (turn.result as FoundChoice).index === 0;
-        return turn.endDialog({ fixId: fix.id, solved } satisfies FixResult);
+        return turn.endDialog({ fixId: fix.id, solved, verified: true } satisfies FixResult);
       }),
     );
     return steps;

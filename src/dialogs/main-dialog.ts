@@ -33,7 +33,9 @@ export interface MainDialogDeps {
 
 interface ClarifyResult {
   /** The reading the user picked; undefined for "none of these". */
-  clarified: IntentName | undefined;
+  clarified?: IntentName;
+  /** The answer was none of the buttons: route it as a new message. */
+  reroute?: boolean;
 }
 
 const NEW_PROGRESS = (): ConversationProgress => ({ tried: [], misunderstood: 0 });
@@ -58,18 +60,22 @@ export class MainDialog extends ComponentDialog {
     this.progress = deps.progress;
     this.replies = new Replies(deps.content);
 
-    for (const fix of deps.content.fixes) this.addDialog(new FixDialog(fix, deps.content.messages, deps.checks));
+    const fixCount = deps.content.fixes.length;
+    for (const fix of deps.content.fixes) this.addDialog(new FixDialog(fix, deps.content.messages, deps.checks, fixCount));
     this.addDialog(createTroubleshootDialog({ ...deps, replies: this.replies }));
-    this.addDialog(new ButtonChoicePrompt(CLARIFY_PROMPT));
+    // Accepts any answer: one that matches no button is routed afresh rather than asked again forever.
+    this.addDialog(new ButtonChoicePrompt(CLARIFY_PROMPT, async () => true));
     this.addDialog(this.createClarifyDialog());
     this.addDialog(
       new WaterfallDialog(ROUTE, [
         named(`${ROUTE}.decide`, (turn: WaterfallStepContext) => this.decideStep(turn)),
         named(`${ROUTE}.clarified`, async (turn: WaterfallStepContext) => {
           // Only the clarify dialog hands back a choice; a finished troubleshoot just ends here.
-          const clarified = (turn.result as Partial<ClarifyResult> | undefined)?.clarified;
-          if (!clarified) return turn.endDialog();
-          return this.act(turn, clarified, []);
+          const result = turn.result as Partial<ClarifyResult> | undefined;
+          // The user typed something new instead of picking: understand it afresh.
+          if (result?.reroute) return turn.replaceDialog(ROUTE);
+          if (!result?.clarified) return turn.endDialog();
+          return this.act(turn, result.clarified, []);
         }),
         named(`${ROUTE}.done`, (turn: WaterfallStepContext) => turn.endDialog()),
       ]),
@@ -117,7 +123,7 @@ export class MainDialog extends ComponentDialog {
         await context.sendActivity(text.thanks);
         return dc.endDialog();
       case 'cancel':
-        await context.sendActivity(text.nothing_to_cancel);
+        await this.replies.menu(context, text.nothing_to_cancel);
         return dc.endDialog();
       case 'human_agent':
         await this.replies.human(context);
@@ -160,7 +166,9 @@ export class MainDialog extends ComponentDialog {
         return turn.prompt(CLARIFY_PROMPT, choicePromptOptions(messages.text.clarify, choices, messages.text.question_reprompt));
       }),
       named(`${CLARIFY}.answer`, async (turn: WaterfallStepContext<{ intents: IntentName[] }>) => {
-        const chosen = turn.options.intents[(turn.result as FoundChoice).index];
+        const found = turn.result as FoundChoice | undefined;
+        if (!found) return turn.endDialog({ reroute: true } satisfies ClarifyResult);
+        const chosen = turn.options.intents[found.index];
         if (!chosen) await turn.context.sendActivity(messages.text.fallback);
         return turn.endDialog({ clarified: chosen } satisfies ClarifyResult);
       }),

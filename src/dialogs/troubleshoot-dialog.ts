@@ -64,7 +64,8 @@ export function createTroubleshootDialog({ content, replies, progress, history }
         await replies.escalation(turn.context);
         return turn.endDialog(result);
       }
-      await turn.context.sendActivity(fill(content.messages.text.next_fix, { title: titles.get(next) ?? next }));
+      const transition = result.verified ? content.messages.text.next_fix : content.messages.text.move_on;
+      await turn.context.sendActivity(fill(transition, { title: titles.get(next) ?? next }));
       return turn.replaceDialog(TROUBLESHOOT_DIALOG, { ...turn.options, queue: rest } satisfies TroubleshootOptions);
     }),
   ]);

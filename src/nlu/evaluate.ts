@@ -39,11 +39,20 @@ const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
 
 /** Runs every example through the parser and computes the figures a person reads. */
 export function evaluate(nlu: Nlu, examples: readonly LabelledExample[]): Evaluation {
-  const predictions: Prediction[] = examples.map((e) => {
-    const r = nlu.parse(e.text);
-    const rank = r.intent_ranking.findIndex((s) => s.name === e.intent) + 1;
-    return { ...e, predicted: r.intent.name, confidence: r.intent.confidence, rank };
-  });
+  return summarize(
+    examples.map((e) => {
+      const r = nlu.parse(e.text);
+      const rank = r.intent_ranking.findIndex((s) => s.name === e.intent) + 1;
+      return { ...e, predicted: r.intent.name, confidence: r.intent.confidence, rank };
+    }),
+  );
+}
+
+/**
+ * The figures of a set of predictions, however they were made (one parser on a
+ * test set, k parsers on k folds, or a baseline classifier).
+ */
+export function summarize(predictions: readonly Prediction[]): Evaluation {
   const confusion = Object.fromEntries(
     INTENTS.map((a) => [a, Object.fromEntries(INTENTS.map((b) => [b, 0]))]),
   ) as Record<IntentName, Record<IntentName, number>>;
@@ -67,19 +76,27 @@ export function evaluate(nlu: Nlu, examples: readonly LabelledExample[]): Evalua
     inScopeToNone: ratio(inScope.filter((p) => p.predicted === 'none').length, inScope.length),
     perIntent,
     confusion,
-    predictions,
+    predictions: [...predictions],
     errors,
   };
 }
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
-/** A Markdown report: summary, per-intent P/R/F1, misclassified messages, confusion matrix. */
-export function formatReport(e: Evaluation, title = 'NLU evaluation'): string {
-  const lines = [
-    `# ${title}`,
-    '',
+const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\s+/g, ' ');
+
+/**
+ * The Markdown body of an evaluation: summary line, per-intent P/R/F1, every
+ * misclassified message with its confidence, confusion matrix. `level` is the
+ * heading level of its sections.
+ */
+export function formatSections(e: Evaluation, level = 2): string[] {
+  const h = '#'.repeat(level);
+  const errors = [...e.errors].sort((a, b) => a.intent.localeCompare(b.intent) || b.confidence - a.confidence);
+  return [
     `${e.total} messages · accuracy ${pct(e.accuracy)} · none recall ${pct(e.noneRecall)} · in-scope sent to none ${pct(e.inScopeToNone)}`,
+    '',
+    `${h} Per intent`,
     '',
     '| intent | support | precision | recall | F1 |',
     '|---|---:|---:|---:|---:|',
@@ -87,21 +104,32 @@ export function formatReport(e: Evaluation, title = 'NLU evaluation'): string {
       (m) => `| ${m.intent} | ${m.support} | ${m.precision.toFixed(2)} | ${m.recall.toFixed(2)} | ${m.f1.toFixed(2)} |`,
     ),
     '',
-    `## Misclassified (${e.errors.length})`,
+    `${h} Misclassified (${e.errors.length})`,
     '',
     '| text | expected | predicted | confidence | rank of expected |',
     '|---|---|---|---:|---:|',
-    ...e.errors.map(
-      (p) => `| ${p.text.replace(/\|/g, '\\|')} | ${p.intent} | ${p.predicted} | ${p.confidence.toFixed(2)} | ${p.rank} |`,
-    ),
+    ...errors.map((p) => `| ${cell(p.text)} | ${p.intent} | ${p.predicted} | ${p.confidence.toFixed(2)} | ${p.rank} |`),
     '',
-    '## Confusion matrix (rows: expected, columns: predicted)',
+    `${h} Confusion matrix (rows: expected, columns: predicted)`,
     '',
     `| | ${INTENTS.map((_, i) => i + 1).join(' | ')} |`,
     `|---|${INTENTS.map(() => '---:').join('|')}|`,
     ...INTENTS.map((a, i) => `| ${i + 1} ${a} | ${INTENTS.map((b) => e.confusion[a][b] || '·').join(' | ')} |`),
   ];
-  return `${lines.join('\n')}\n`;
+}
+
+/** A Markdown report: summary, per-intent P/R/F1, misclassified messages, confusion matrix. */
+export function formatReport(e: Evaluation, title = 'NLU evaluation'): string {
+  return `${[`# ${title}`, '', ...formatSections(e, 2)].join('\n')}\n`;
+}
+
+/** Macro-averaged F1 over the intents that have examples. */
+export function macroF1(e: Evaluation): number {
+  const present = e.perIntent.filter((m) => m.support > 0);
+  return ratio(
+    present.reduce((s, m) => s + m.f1, 0),
+    present.length,
+  );
 }
 
 export interface ThresholdPoint {
@@ -125,4 +153,31 @@ export function thresholdCurve(predictions: readonly Prediction[]): ThresholdPoi
     });
   }
   return points;
+}
+
+/** What the router does with a set of predictions under given route / ask thresholds. */
+export interface ThresholdOutcome {
+  /** Share routed straight to the top intent (confidence ≥ route), and how many of those are right. */
+  routed: number;
+  routedPrecision: number;
+  /** Share asked to choose (ask ≤ confidence < route), and how often the right intent is in the top 3. */
+  asked: number;
+  askedTop3: number;
+  /** Share below ask (rephrase), and how often the top reading was right anyway. */
+  fallback: number;
+  fallbackTop1: number;
+}
+
+export function thresholdOutcome(predictions: readonly Prediction[], route: number, ask: number): ThresholdOutcome {
+  const routed = predictions.filter((p) => p.confidence >= route);
+  const asked = predictions.filter((p) => p.confidence >= ask && p.confidence < route);
+  const fallen = predictions.filter((p) => p.confidence < ask);
+  return {
+    routed: ratio(routed.length, predictions.length),
+    routedPrecision: ratio(routed.filter((p) => p.predicted === p.intent).length, routed.length),
+    asked: ratio(asked.length, predictions.length),
+    askedTop3: ratio(asked.filter((p) => p.rank >= 1 && p.rank <= 3).length, asked.length),
+    fallback: ratio(fallen.length, predictions.length),
+    fallbackTop1: ratio(fallen.filter((p) => p.predicted === p.intent).length, fallen.length),
+  };
 }

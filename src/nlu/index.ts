@@ -7,8 +7,23 @@ export type { NluOptions } from './classifier';
 export { DEFAULT_THRESHOLDS } from './thresholds';
 export type { Thresholds } from './thresholds';
 export { extractEntities, extractSizes, extractDevices } from './entities';
-export { evaluate, formatReport, thresholdCurve } from './evaluate';
-export type { Evaluation, IntentMetrics, LabelledExample, Prediction, ThresholdPoint } from './evaluate';
+export {
+  evaluate,
+  formatReport,
+  formatSections,
+  macroF1,
+  summarize,
+  thresholdCurve,
+  thresholdOutcome,
+} from './evaluate';
+export type {
+  Evaluation,
+  IntentMetrics,
+  LabelledExample,
+  Prediction,
+  ThresholdOutcome,
+  ThresholdPoint,
+} from './evaluate';
 export { INTENTS } from './types';
 export type {
   DeviceEntity,

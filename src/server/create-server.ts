@@ -6,6 +6,7 @@ import type { Logger } from '../log';
 import type { Nlu } from '../nlu/types';
 import { assertActivityShape } from './activity-shape';
 import { HttpError } from './http-error';
+import type { ErrorCode } from './http-error';
 import { routeHandler } from './route-handler';
 
 export interface ServerDeps {
@@ -25,6 +26,14 @@ export function createServer({ adapter, runTurn, nlu, health, log }: ServerDeps)
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }));
 
   const handle = routeHandler(log);
+
+  // restify answers some errors itself (bad JSON, too large, unknown route): same body shape as ours.
+  const RESTIFY_ERRORS: Record<number, ErrorCode> = { 400: 'BAD_JSON', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 413: 'BODY_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
+  server.on('restifyError', (_req: Request, _res: Response, error: Error & { statusCode?: number; toJSON?: () => unknown }, done: () => void) => {
+    const code = RESTIFY_ERRORS[error.statusCode ?? 0];
+    if (code) error.toJSON = () => new HttpError(code).toBody();
+    return done();
+  });
 
   server.post(
     '/api/messages',

@@ -3,6 +3,12 @@ export const ERRORS = {
   BAD_ACTIVITY: { status: 400, message: 'The request body is not a valid Bot Framework activity.' },
   BAD_PARSE_REQUEST: { status: 400, message: 'Send JSON like {"text": "..."} with text of at most 2,000 characters.' },
   TURN_FAILED: { status: 500, message: 'The bot could not process this activity.' },
+  // Answered by restify before a route runs; reshaped into the same body.
+  BAD_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  NOT_FOUND: { status: 404, message: 'There is nothing at this address.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'This address does not accept that method.' },
+  BODY_TOO_LARGE: { status: 413, message: 'The request body is over the 256 KiB limit.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json.' },
   // Direct Line (built-in service at /v3/directline and the widget's token route).
   DL_UNAUTHORIZED: { status: 401, message: 'Send "Authorization: Bearer <token or secret>" with a valid, unexpired Direct Line token.' },
   DL_FORBIDDEN: { status: 403, message: 'This token is not valid for this conversation.' },

@@ -80,3 +80,9 @@ test('every problem in one start-up is reported together', () => {
   const dir = contentWith('exclude-videos.yaml', (t) => t.replace('order: 7', 'order: 0').replace('intent: exclude_videos', 'intent: nope'));
   expect(errorsOf(dir).map((e) => e.code).sort()).toEqual(['SCHEMA', 'UNKNOWN_INTENT']);
 });
+
+test('an unclosed quote is reported where it opens, not where the file ends', () => {
+  const dir = contentWith('icloud-access.yaml', (t) => t.replace('title: Let WhatsApp use iCloud', 'title: "Let WhatsApp use iCloud'));
+  const [error] = errorsOf(dir);
+  expect(error).toMatchObject({ code: 'YAML_SYNTAX', file: 'icloud-access.yaml', line: lineOf('icloud-access.yaml', 'title:') });
+});

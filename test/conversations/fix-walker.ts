@@ -17,7 +17,16 @@ export function allPaths(fix: FixDefinition, outcomes: (step: CheckStep) => read
 }
 
 export function holds(step: Step, path: Path): boolean {
-  return Object.entries(step.when ?? {}).every(([id, accepted]) => accepted.includes(path[id] ?? ''));
+  return conditionMet(step.when ?? {}, path);
+}
+
+function conditionMet(condition: Record<string, readonly string[]>, path: Path): boolean {
+  return Object.entries(condition).every(([id, accepted]) => accepted.includes(path[id] ?? ''));
+}
+
+/** Whether, along this path, the fix found nothing to change and skips "is it working now?". */
+export function skipsVerify(fix: FixDefinition, path: Path): boolean {
+  return (fix.skipVerifyWhen ?? []).some((condition) => conditionMet(condition, path));
 }
 
 /** The start of a template: everything before its first placeholder. */
@@ -78,8 +87,14 @@ export function expectedTranscript(fix: FixDefinition, path: Path, messages: Mes
       current().expect.push(fixedPart(step.text[path[step.id]!]!));
     }
   }
-  current().expect.push(fix.verify ?? messages.text.verify);
-  current().waitingOn = 'verify';
+  if (skipsVerify(fix, path)) {
+    // Nothing was changed, so the bot moves straight on to the next fix.
+    current().expect.push(fixedPart(messages.text.move_on));
+    current().waitingOn = undefined;
+  } else {
+    current().expect.push(fix.verify ?? messages.text.verify);
+    current().waitingOn = 'verify';
+  }
   return turns;
 }
 

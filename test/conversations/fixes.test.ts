@@ -2,7 +2,7 @@ import { realContent, TestConversation } from '../support/test-bot';
 import type { Turn } from '../support/test-bot';
 import { SAY, StubNlu } from '../support/stub-nlu';
 import { fill } from '../../src/dialogs/text';
-import { allPaths, assertSaid, expectedTranscript, prepare, startMessage } from './fix-walker';
+import { allPaths, assertSaid, expectedTranscript, prepare, skipsVerify, startMessage } from './fix-walker';
 import type { Expectation, Path } from './fix-walker';
 import type { FixDefinition, InstructionStep } from '../../src/content/types';
 
@@ -29,24 +29,29 @@ describe.each(content.fixes.map((fix) => [fix.id, fix] as const))('fix %s', (_id
   const paths = allPaths(fix, (step) => outcomesOf(step.check));
 
   test.each(paths.map((p) => [JSON.stringify(p), p] as const))(
-    'walks every step along %s and, when the backup works, celebrates naming the fix',
+    'walks every step along %s and then, if the fix changed something, celebrates when the backup works',
     async (_name, path) => {
       const { conversation, turns } = await playTo(fix, path, Number.MAX_SAFE_INTEGER);
+      if (skipsVerify(fix, path)) {
+        expect(turns[turns.length - 1]!.waitingOn).toBeUndefined();
+        return;
+      }
       expect(turns[turns.length - 1]!.waitingOn).toBe('verify');
       const done = await conversation.say(text.verify_yes);
       assertSaid(done, [fill(text.solved, { title: fix.title })]);
     },
   );
 
+  // The first path on which the bot asks whether the fix helped.
+  const path = paths.find((p) => !skipsVerify(fix, p))!;
+
   test('when the backup still fails, moves on to the next fix not yet tried', async () => {
-    const path = paths[0]!;
     const { conversation } = await playTo(fix, path, Number.MAX_SAFE_INTEGER);
     const next = content.fixes.find((f) => f.id !== fix.id)!;
     const reply = await conversation.say(text.verify_no);
     assertSaid(reply, [fill(text.next_fix, { title: next.title }), next.intro]);
   });
 
-  const path = paths[0]!;
   const transcript = expectedTranscript(fix, path, messages);
   const waits = transcript.map((t, i) => [t.waitingOn ?? '', i] as const).filter(([w]) => w !== '');
 

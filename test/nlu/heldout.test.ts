@@ -7,20 +7,22 @@ import { INTENTS } from '../../src/nlu/types';
 import { INTENTS_DIR, loadHeldout } from './heldout';
 
 /**
- * Floors a little under what the held-out split measured when the classifier
- * was built: accuracy 0.925, none recall 0.900 (45/50), in-scope → none 0.051,
- * routed-at-threshold precision 0.981, right reading in the top 3 when asking
- * 0.982. A change to the classifier or the training content that loses ground
- * fails here (a words-only model, without bigrams and character n-grams, does).
+ * Floors a little under what the held-out split measures (reports/nlu-eval.md):
+ * accuracy 0.959, none recall 0.940 (47/50), in-scope → none 0.024, routed
+ * precision 0.974, right reading in the top 3 when asking 0.975; they are also
+ * the issue's targets (≥ 0.92, ≥ 0.90, ≤ 0.05). A change to the classifier or
+ * the training content that loses ground fails here (a words-only model,
+ * without bigrams and character n-grams, does).
  * Set `NLU_REPORT=path.md` to also write the full report (per-intent P/R/F1,
- * misclassified messages, confusion matrix).
+ * misclassified messages, confusion matrix); `npm run nlu:eval` writes the
+ * complete one (cross-validation, threshold curve, baselines) under reports/.
  */
 const FLOORS = {
-  accuracy: 0.9,
-  noneRecall: 0.88,
-  maxInScopeToNone: 0.07,
+  accuracy: 0.93,
+  noneRecall: 0.9,
+  maxInScopeToNone: 0.05,
   routedPrecision: 0.96,
-  askedTop3: 0.9,
+  askedTop3: 0.92,
 };
 
 describe('the held-out evaluation split', () => {
