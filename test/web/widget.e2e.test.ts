@@ -68,7 +68,7 @@ if (!runnable) {
     await action(page, 'Done').click();
     await expectVisible(bubble(page, /Apps Using iCloud/));
     await settle(page);
-    await page.screenshot({ path: join(ROOT, 'docs', 'web-widget.png') });
+    await page.screenshot({ path: join(SHOTS, 'web-widget.png') });
 
     // Minimise keeps the conversation; Escape does the same and returns focus to the launcher.
     await dialog.getByRole('button', { name: 'Minimise chat' }).click();
@@ -110,10 +110,13 @@ if (!runnable) {
     const input = dialog.getByRole('textbox').first();
     expect(await input.isVisible()).toBe(true);
     await settle(page);
-    await page.screenshot({ path: join(ROOT, 'docs', 'web-widget-phone.png') });
+    await page.screenshot({ path: join(SHOTS, 'web-widget-phone.png') });
     await page.close();
   }, 60_000);
 });
+
+/** Screenshots refresh docs/ only when asked (UPDATE_SCREENSHOTS=1); a normal run leaves the tree clean. */
+const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(ROOT, 'docs') : mkdtempSync(join(tmpdir(), 'widget-shots-'));
 
 /** For the screenshots only: let Web Chat finish scrolling and drop its transient "Connecting…". */
 async function settle(page: Page): Promise<void> {
