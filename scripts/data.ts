@@ -11,6 +11,7 @@ import { YamlFile } from '../src/content/yaml-file';
 import type { LabelledExample } from '../src/nlu/evaluate';
 import { INTENTS } from '../src/nlu/types';
 import type { IntentExamples, IntentName } from '../src/nlu/types';
+import { prng } from '../src/nlu/prng';
 
 /** The nearest folder above this file that holds the repository's intents/ and package.json. */
 function findRoot(from: string): string {
@@ -64,17 +65,6 @@ export function regroup(examples: readonly LabelledExample[]): IntentExamples[] 
   }).filter((g) => g.examples.length > 0);
 }
 
-/** mulberry32, for reproducible fold assignment. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Stratified k folds: each intent's examples are shuffled (seeded) and dealt

@@ -1,4 +1,5 @@
 import type { SparseVector } from './features';
+import { prng } from './prng';
 
 export interface SoftmaxOptions {
   epochs: number;
@@ -27,17 +28,6 @@ export const DEFAULT_SOFTMAX: SoftmaxOptions = {
   classWeighting: 'equal',
 };
 
-/** mulberry32: a small, fast, seedable PRNG so training is deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Multinomial logistic regression over sparse features, trained by SGD with L2
