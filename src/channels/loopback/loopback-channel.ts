@@ -25,6 +25,7 @@ export interface SendResult {
  */
 export class LoopbackChannel {
   private readonly replies = new Map<string, Partial<Activity>[]>();
+  private readonly updateLog = new Map<string, Partial<Activity>[]>();
   private listeners: Array<(activity: Partial<Activity>) => void> = [];
 
   private constructor(
@@ -50,6 +51,11 @@ export class LoopbackChannel {
   /** Everything the bot has sent to a conversation so far. */
   received(conversationId: string): Partial<Activity>[] {
     return this.replies.get(conversationId) ?? [];
+  }
+
+  /** Every activity the bot replaced in a conversation (PUT, e.g. a card once answered), with its id. */
+  updates(conversationId: string): Partial<Activity>[] {
+    return this.updateLog.get(conversationId) ?? [];
   }
 
   /** Posts an activity to the bot, filling in what a channel always sends. */
@@ -96,10 +102,14 @@ export class LoopbackChannel {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  /** The connector side: POST /v3/conversations/{id}/activities[/{replyToId}] → {id}. */
+  /**
+   * The connector side: POST /v3/conversations/{id}/activities[/{replyToId}] → {id};
+   * PUT /v3/conversations/{id}/activities/{activityId} replaces a sent activity.
+   */
   private receive(req: IncomingMessage, res: ServerResponse): void {
     const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?\/?$/.exec(req.url ?? '');
-    if (req.method !== 'POST' || !match) {
+    const isUpdate = req.method === 'PUT' && match?.[2] !== undefined;
+    if ((req.method !== 'POST' && !isUpdate) || !match) {
       reply(res, 404, { error: { code: 'NotFound' } });
       return;
     }
@@ -112,6 +122,12 @@ export class LoopbackChannel {
         activity = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Partial<Activity>;
       } catch {
         reply(res, 400, { error: { code: 'BadArgument' } });
+        return;
+      }
+      if (isUpdate) {
+        const updated = { ...activity, id: decodeURIComponent(match[2]!) };
+        this.updateLog.set(conversationId, [...this.updates(conversationId), updated]);
+        reply(res, 200, { id: updated.id });
         return;
       }
       const id = randomUUID();

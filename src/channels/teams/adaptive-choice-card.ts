@@ -1,6 +1,6 @@
 import { ActionTypes, CardFactory } from 'botbuilder-core';
 import type { Attachment, CardAction, HeroCard } from 'botbuilder-core';
-import { SUBMIT_FIELD } from './teams-activity';
+import { PROMPT_FIELD, SUBMIT_FIELD } from './teams-activity';
 
 /** The newest Adaptive Card version every Teams client renders. */
 export const ADAPTIVE_CARD_VERSION = '1.5';
@@ -38,7 +38,7 @@ export function choiceCardAsAdaptiveCard(attachment: Attachment): Attachment | u
     actions: buttons.map((b) => ({
       type: 'Action.Submit',
       title: String(b.title || b.value),
-      data: { [SUBMIT_FIELD]: String(b.value) },
+      data: { [SUBMIT_FIELD]: String(b.value), ...(hero.text ? { [PROMPT_FIELD]: hero.text } : {}) },
     })),
   };
   return CardFactory.adaptiveCard(card);
@@ -46,4 +46,22 @@ export function choiceCardAsAdaptiveCard(attachment: Attachment): Attachment | u
 
 function isTextButton(button: CardAction): boolean {
   return button.type === ActionTypes.ImBack && typeof button.value === 'string' && button.value.trim() !== '';
+}
+
+/**
+ * The card as it should look once answered: the question and the answer
+ * given, no buttons. Teams keeps old cards clickable; without this a stray tap
+ * on an earlier step's "Done" would answer whatever step is current.
+ */
+export function answeredCard(prompt: string, answer: string): Attachment {
+  const card: Omit<AdaptiveCard, 'actions'> = {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: ADAPTIVE_CARD_VERSION,
+    body: [
+      { type: 'TextBlock', text: prompt, wrap: true },
+      { type: 'TextBlock', text: `✓ **${answer}**`, wrap: true },
+    ],
+  };
+  return CardFactory.adaptiveCard(card);
 }

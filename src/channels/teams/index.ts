@@ -1,4 +1,5 @@
 import type { Middleware } from 'botbuilder-core';
+import { AnsweredCardMiddleware } from './answered-card-middleware';
 import { CardSubmitMiddleware } from './card-submit-middleware';
 import { TeamsCardRenderingMiddleware } from './card-rendering-middleware';
 import { TeamsMentionMiddleware } from './mention-middleware';
@@ -11,13 +12,14 @@ export { choiceCardAsAdaptiveCard, ADAPTIVE_CARD_VERSION, MAX_TEAMS_CARD_ACTIONS
 /**
  * Teams middleware, split by where it must sit: `incoming` only reshapes the
  * activity (drop un-mentioned group messages, strip the mention, button data
- * to text) and runs first; `turn` has effects (typing, card rendering) and
+ * to text) and runs first; `turn` has effects (typing, redrawing an answered
+ * card, card rendering) and
  * runs after de-duplication, so a retried activity triggers nothing.
  * Every one is a no-op on other channels.
  */
 export function teamsMiddleware(): { incoming: Middleware[]; turn: Middleware[] } {
   return {
     incoming: [new TeamsMentionMiddleware(), new CardSubmitMiddleware()],
-    turn: [new TeamsTypingMiddleware(), new TeamsCardRenderingMiddleware()],
+    turn: [new TeamsTypingMiddleware(), new AnsweredCardMiddleware(), new TeamsCardRenderingMiddleware()],
   };
 }

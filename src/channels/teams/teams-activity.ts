@@ -6,6 +6,8 @@ export type TeamsConversationType = 'personal' | 'groupChat' | 'channel';
 
 /** The field of an Adaptive Card Action.Submit's data that carries the button's answer. */
 export const SUBMIT_FIELD = 'choice';
+/** The field that carries the card's question, so the answered card can be redrawn without state. */
+export const PROMPT_FIELD = 'prompt';
 
 type Incoming = Pick<Activity, 'channelId' | 'conversation'> & Partial<Activity>;
 
