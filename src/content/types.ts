@@ -108,6 +108,7 @@ export const MESSAGE_KEYS = [
   'fix_heading',
   'next_fix',
   'move_on',
+  'switch_fix',
   'resume_untried',
   'all_tried',
   'content_changed',

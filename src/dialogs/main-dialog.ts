@@ -175,19 +175,19 @@ export class MainDialog extends ComponentDialog {
     ]);
   }
 
-  /** Help, cancel and "human" work at every step, unless the words answer the question on screen. */
+  /**
+   * Help, cancel and "human" work at every step, and a clear new symptom
+   * switches to its fix; unless the words answer the question on screen.
+   */
   protected override async onContinueDialog(innerDC: DialogContext): Promise<DialogTurnResult> {
     const parse = getTurnUnderstanding(innerDC.context);
     const intent = parse?.intent;
-    if (
-      parse &&
-      intent &&
-      INTERRUPTIONS.includes(intent.name) &&
-      intent.confidence >= this.thresholds.route &&
-      !answersActivePrompt(innerDC, parse.text)
-    ) {
-      const { text } = this.content.messages;
-      const context = innerDC.context;
+    if (!parse || !intent || intent.confidence < this.thresholds.route || answersActivePrompt(innerDC, parse.text)) {
+      return super.onContinueDialog(innerDC);
+    }
+    const { text } = this.content.messages;
+    const context = innerDC.context;
+    if (INTERRUPTIONS.includes(intent.name)) {
       if (intent.name === 'cancel') {
         await innerDC.cancelAllDialogs();
         await this.progress.set(context, NEW_PROGRESS());
@@ -199,6 +199,13 @@ export class MainDialog extends ComponentDialog {
       await context.sendActivity(text.help_resume);
       await innerDC.repromptDialog();
       return Dialog.EndOfTurn;
+    }
+    const symptomFix = this.content.fixes.find((f) => f.intent === intent.name);
+    const runningFix = this.content.fixes.find((f) => f.id === innerDC.activeDialog?.id);
+    if (symptomFix && runningFix && symptomFix !== runningFix) {
+      await innerDC.cancelAllDialogs();
+      await context.sendActivity(text.switch_fix);
+      return this.act(innerDC, intent.name, parse.entities);
     }
     return super.onContinueDialog(innerDC);
   }

@@ -98,6 +98,25 @@ describe('the order of fixes', () => {
   });
 });
 
+describe('switching', () => {
+  test('a clear new symptom in the middle of a fix switches to that fix', async () => {
+    const conversation = talk();
+    await conversation.say('#check_icloud_access');
+    const reply = await conversation.say('#exclude_videos it is stuck on the videos');
+    expect(reply.text).toContain(text.switch_fix);
+    expect(reply.text).toContain(fix('exclude-videos').intro);
+    expect(reply.text).not.toContain(text.step_reprompt);
+  });
+
+  test('the symptom of the fix already running does not restart it', async () => {
+    const conversation = talk();
+    await conversation.say('#check_icloud_access');
+    const reply = await conversation.say('#check_icloud_access');
+    expect(reply.text).not.toContain(text.switch_fix);
+    expect(reply.text).toContain(text.step_reprompt);
+  });
+});
+
 describe('understanding', () => {
   test('in the grey zone the bot asks which reading was meant, with buttons, and follows the choice', async () => {
     const conversation = talk();
