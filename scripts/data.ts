@@ -7,24 +7,14 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadIntents } from '../src/content/load-intents';
+import { PROJECT_ROOT } from '../src/project';
 import { YamlFile } from '../src/content/yaml-file';
 import type { LabelledExample } from '../src/nlu/evaluate';
 import { INTENTS } from '../src/nlu/types';
 import type { IntentExamples, IntentName } from '../src/nlu/types';
 import { prng } from '../src/nlu/prng';
 
-/** The nearest folder above this file that holds the repository's intents/ and package.json. */
-function findRoot(from: string): string {
-  let dir = from;
-  for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'intents'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no repository root (package.json + intents/) above ${from}`);
-    dir = parent;
-  }
-}
-
-export const REPO_ROOT = findRoot(__dirname);
+export const REPO_ROOT = PROJECT_ROOT;
 export const INTENTS_DIR = join(REPO_ROOT, 'intents');
 export const HELDOUT_PATH = join(REPO_ROOT, 'test', 'nlu', 'heldout.yaml');
 export const REPORTS_DIR = join(REPO_ROOT, 'reports');

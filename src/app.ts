@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { Server } from 'restify';
@@ -15,6 +14,7 @@ import { createLogger } from './log';
 import type { Logger } from './log';
 import { createNlu, DEFAULT_THRESHOLDS } from './nlu';
 import type { Nlu } from './nlu/types';
+import { projectVersion } from './project';
 import { createServer } from './server/create-server';
 import { AppleStatusClient } from './status';
 import { SqliteStorage } from './storage';
@@ -77,7 +77,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     }
   };
 
-  const version = packageVersion();
+  const version = projectVersion();
   const server = createServer({
     adapter,
     runTurn: (context) => bot.run(context),
@@ -115,13 +115,4 @@ function selfUrl(server: Server): string {
   const { address, port } = server.address() as AddressInfo;
   const host = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-}
-
-/** The version in package.json, found by walking up (the compiled file sits one folder deeper than the source). */
-function packageVersion(): string {
-  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) return String((JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version);
-  }
-  return 'unknown';
 }

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Request, Response, Server } from 'restify';
+import { PROJECT_ROOT } from '../project';
 
 export interface WebRoutesOptions {
   /** Folder holding index.html and widget.js. */
@@ -23,7 +24,7 @@ export const WEBCHAT_PATH = '/webchat/webchat.js';
 
 /** GET / (the demo page), /widget.js (the embed script) and Web Chat's bundle. */
 export function registerWebRoutes(server: Server, options: WebRoutesOptions = {}): void {
-  const publicDir = options.publicDir ?? findPublicDir();
+  const publicDir = options.publicDir ?? join(PROJECT_ROOT, 'src', 'web', 'public');
   const bundle = options.webChatBundle ?? webChatBundlePath();
   for (const file of [join(publicDir, 'index.html'), join(publicDir, 'widget.js'), bundle]) {
     if (!existsSync(file)) throw new Error(`web widget: missing ${file}`);
@@ -54,16 +55,6 @@ export function registerWebRoutes(server: Server, options: WebRoutesOptions = {}
 function load(file: string, type: string, cache: string): Asset {
   const body = readFileSync(file);
   return { body, gzipped: gzipSync(body), etag: `"${createHash('sha1').update(body).digest('base64url')}"`, type, cache };
-}
-
-/** src/web/public, whether running from src (ts-jest) or from dist (compiled; html/js are not copied). */
-function findPublicDir(): string {
-  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
-    for (const candidate of [join(dir, 'public'), join(dir, 'src', 'web', 'public')]) {
-      if (existsSync(join(candidate, 'widget.js'))) return candidate;
-    }
-  }
-  throw new Error('web widget: cannot find src/web/public');
 }
 
 function webChatBundlePath(): string {
