@@ -6,7 +6,7 @@ import type { Config } from './config';
 import { loadDialogContent } from './content/load-dialogs';
 import { loadIntents } from './content/load-intents';
 import type { Content } from './content/types';
-import { appleStatusCheck, specsOf, storageSpaceCheck } from './dialogs';
+import { CHECK_SPECS, createChecks } from './dialogs';
 import type { StatusSource, StepChecks } from './dialogs';
 import { buildBot } from './bot/build-bot';
 import { setUpDirectLine } from './channels/directline';
@@ -42,8 +42,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const log = overrides.log ?? createLogger(config.logLevel);
 
   const statusSource: StatusSource = new AppleStatusClient({ url: config.appleStatus.url, timeoutMs: config.appleStatus.timeoutMs, cacheMs: config.appleStatus.cacheMs });
-  const checks: StepChecks = { 'storage-space': storageSpaceCheck, 'apple-status': appleStatusCheck(statusSource) };
-  const content = loadDialogContent(config.dialogsDir, specsOf(checks));
+  const checks: StepChecks = createChecks(statusSource);
+  const content = loadDialogContent(config.dialogsDir, CHECK_SPECS);
   const nlu = createNlu(loadIntents(config.intentsDir));
   const thresholds = {
     route: config.nluThresholds.route ?? DEFAULT_THRESHOLDS.route,

@@ -6,7 +6,7 @@ import { buildBot } from '../../src/bot/build-bot';
 import { loadDialogContent } from '../../src/content/load-dialogs';
 import { loadIntents } from '../../src/content/load-intents';
 import type { Content } from '../../src/content/types';
-import { appleStatusCheck, specsOf, storageSpaceCheck } from '../../src/dialogs';
+import { CHECK_SPECS, createChecks } from '../../src/dialogs';
 import type { StatusSource, StepChecks } from '../../src/dialogs';
 import { createNlu, DEFAULT_THRESHOLDS } from '../../src/nlu';
 import type { Nlu } from '../../src/nlu';
@@ -19,7 +19,7 @@ let shared: { content: Content; nlu: Nlu } | undefined;
 /** The real content and the real classifier, trained once per test file. */
 export function realContent(): { content: Content; nlu: Nlu } {
   if (!shared) {
-    const content = loadDialogContent(join(ROOT, 'dialogs'), specsOf(checksWith(() => ({ state: 'unknown', reason: 'test' }))));
+    const content = loadDialogContent(join(ROOT, 'dialogs'), CHECK_SPECS);
     shared = { content, nlu: createNlu(loadIntents(join(ROOT, 'intents'))) };
   }
   return shared;
@@ -27,7 +27,7 @@ export function realContent(): { content: Content; nlu: Nlu } {
 
 export function checksWith(status: () => ServiceStatus): StepChecks {
   const source: StatusSource = { check: async () => status() };
-  return { 'storage-space': storageSpaceCheck, 'apple-status': appleStatusCheck(source) };
+  return createChecks(source);
 }
 
 export interface Turn {

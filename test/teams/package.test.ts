@@ -6,6 +6,8 @@ import { PNG } from 'pngjs';
 import { loadTeamsAppConfig } from '../../src/config';
 import { buildTeamsPackage, TeamsPackageError } from '../../src/channels/teams/package/build-package';
 import { menuCommands } from '../../src/channels/teams/package/commands';
+import { loadDialogContent } from '../../src/content/load-dialogs';
+import { CHECK_SPECS } from '../../src/dialogs';
 import { MANIFEST_VERSION } from '../../src/channels/teams/package/manifest';
 import { manifestSchemaProblems } from '../../src/channels/teams/package/validate-manifest';
 import { ROOT } from './teams-harness';
@@ -30,7 +32,7 @@ async function build(env: Record<string, string>, name = 'teams-app.zip') {
   const manifest = await buildTeamsPackage({
     app: loadTeamsAppConfig(env),
     version: '0.1.0',
-    commands: menuCommands(join(ROOT, 'dialogs')),
+    commands: menuCommands(loadDialogContent(join(ROOT, 'dialogs'), CHECK_SPECS).messages.menu),
     outFile,
   });
   return { manifest, zip: await JSZip.loadAsync(readFileSync(outFile)) };

@@ -4,6 +4,7 @@ import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
 import type { CheckStep } from '../../content/types';
 import type { ServiceStatus } from '../../status';
 import { fill } from '../text';
+import type { CheckSpec } from '../../content/load-dialogs';
 import type { StepCheck } from './types';
 
 /** What the check needs from the status client: one call that never throws. */
@@ -16,9 +17,15 @@ export interface StatusSource {
  * (timeout, bad answer) becomes 'unknown', and the content then points the
  * user at the status page to look for themselves.
  */
+export const APPLE_STATUS_SPEC: CheckSpec = {
+  outcomes: ['available', 'degraded', 'unknown'],
+  text: ['available', 'degraded', 'unknown'],
+  settings: {},
+};
+
 export function appleStatusCheck(source: StatusSource): StepCheck {
   return {
-    spec: { outcomes: ['available', 'degraded', 'unknown'], text: ['available', 'degraded', 'unknown'], settings: {} },
+    spec: APPLE_STATUS_SPEC,
     create: (dialogId, step) => new AppleStatusDialog(dialogId, step, source),
   };
 }

@@ -12,7 +12,3 @@ export interface StepCheck {
 }
 
 export type StepChecks = Readonly<Record<string, StepCheck>>;
-
-export function specsOf(checks: StepChecks): Record<string, CheckSpec> {
-  return Object.fromEntries(Object.entries(checks).map(([name, check]) => [name, check.spec]));
-}
