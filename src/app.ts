@@ -25,7 +25,7 @@ export interface App {
   content: Content;
   nlu: Nlu;
   log: Logger;
-  /** Starts listening; resolves to the base URL. */
+  /** Starts listening; resolves to a base URL this machine can reach it at. */
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -99,8 +99,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         server.once('error', reject);
         server.listen(config.port, config.host, () => resolve());
       });
-      const { port } = server.address() as AddressInfo;
-      return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+      return selfUrl(server);
     },
     async close() {
       await directLine.close();
@@ -110,7 +109,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   };
 }
 
-/** How this process reaches itself (the built-in Direct Line posts to /api/messages): loopback for wildcard binds. */
+/** How this machine reaches the server (the built-in Direct Line posts to its own /api/messages): loopback for wildcard binds. */
 function selfUrl(server: Server): string {
   const { address, port } = server.address() as AddressInfo;
   const host = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;

@@ -1,6 +1,7 @@
 import type { Request, Server } from 'restify';
 import type { Logger } from '../../log';
 import { HttpError } from '../../server/http-error';
+import { DIRECT_LINE_PATH } from './directline-service';
 import type { DirectLineService } from './directline-service';
 import { routeHandler } from '../../server/route-handler';
 import { allowAnyOrigin, requestBase } from './route-handler';
@@ -14,7 +15,7 @@ export interface DirectLineRoutesOptions {
   log: Logger;
 }
 
-export const DIRECT_LINE_PATH = '/v3/directline';
+export { DIRECT_LINE_PATH };
 
 /** Direct Line 3.0 for clients at /v3/directline, and the connector route the bot replies to. */
 export function registerDirectLineRoutes(server: Server, { service, connectorKey, publicUrl, selfUrl, log }: DirectLineRoutesOptions): void {

@@ -5,6 +5,9 @@ import type { BotClient } from './bot-client';
 import type { ActivitySet, ClientActivity, ConversationStore, Listener, WireActivity } from './conversation-store';
 import type { TokenSigner } from './token-signer';
 
+/** Where the service is mounted on the server (Azure's path, so clients need no change). */
+export const DIRECT_LINE_PATH = '/v3/directline';
+
 /** Who is calling: the service secret (every conversation) or a token (one conversation, one user). */
 export type Caller = { kind: 'secret' } | { kind: 'token'; token: string; conversationId: string; userId: string; exp: number };
 
@@ -124,7 +127,7 @@ export class DirectLineService {
       timestamp: new Date(this.now()).toISOString(),
     });
     const turn = this.sendToBot(conversationId, userId, echoed);
-    this.track(turn.catch(() => undefined));
+    this.track(turn);
     await turn;
     return { id: echoed.id };
   }
@@ -197,7 +200,7 @@ export class DirectLineService {
   private streamUrl(base: string, conversationId: string, token: string, watermark?: string): string {
     const ws = base.replace(/^http/, 'ws');
     const query = new URLSearchParams({ ...(watermark ? { watermark } : {}), t: token });
-    return `${ws}/v3/directline/conversations/${encodeURIComponent(conversationId)}/stream?${query}`;
+    return `${ws}${DIRECT_LINE_PATH}/conversations/${encodeURIComponent(conversationId)}/stream?${query}`;
   }
 
   private sendToBot(conversationId: string, userId: string, activity: WireActivity): Promise<void> {
