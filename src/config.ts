@@ -63,34 +63,55 @@ export const APPLE_STATUS_URL = 'https://www.apple.com/support/systemstatus/data
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/**
+ * Typed readers over the environment that note every problem instead of
+ * throwing at the first, so one start-up reports them all.
+ */
+function settingsReader(env: Env, problems: string[]) {
+  const text = (name: string, fallback = ''): string => (env[name] ?? '').trim() || fallback;
+  return {
+    text,
+    int(name: string, fallback: number, min: number, max: number): number {
+      const raw = text(name);
+      if (!raw) return fallback;
+      const value = Number(raw);
+      if (!Number.isInteger(value) || value < min || value > max) {
+        problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+        return fallback;
+      }
+      return value;
+    },
+    fraction(name: string): number | undefined {
+      const raw = text(name);
+      if (!raw) return undefined;
+      const value = Number(raw);
+      if (!(value > 0 && value < 1)) problems.push(`${name} must be a number between 0 and 1 (got "${raw}")`);
+      return value;
+    },
+    oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+      const raw = text(name);
+      if (!raw) return fallback;
+      if ((allowed as readonly string[]).includes(raw)) return raw as T;
+      problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+      return fallback;
+    },
+    /** A URL without a trailing slash; `https` demands https, `origin` forbids a path. Empty stays empty. */
+    url(name: string, fallback = '', { https = false, origin = false } = {}): string {
+      const value = text(name, fallback).replace(/\/+$/, '');
+      const scheme = https ? 'https' : 'https?';
+      const pattern = origin ? new RegExp(`^${scheme}://[^/\\s]+$`) : new RegExp(`^${scheme}://[^\\s/]+\\S*$`);
+      if (value && !pattern.test(value)) {
+        problems.push(`${name} must be an ${https ? 'https' : 'http(s)'} ${origin ? 'origin like https://bot.example.com' : 'URL'} (got "${value}")`);
+      }
+      return value;
+    },
+  };
+}
+
 /** Reads and validates the configuration; every problem is reported at once. */
 export function loadConfig(env: Env = process.env, root: string = process.cwd()): Config {
   const problems: string[] = [];
-  const text = (name: string, fallback = ''): string => (env[name] ?? '').trim() || fallback;
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = text(name);
-    if (!raw) return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
-      return fallback;
-    }
-    return value;
-  };
-  const fraction = (name: string): number | undefined => {
-    const raw = text(name);
-    if (!raw) return undefined;
-    const value = Number(raw);
-    if (!(value > 0 && value < 1)) problems.push(`${name} must be a number between 0 and 1 (got "${raw}")`);
-    return value;
-  };
-  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
-    const raw = text(name);
-    if (!raw) return fallback;
-    if ((allowed as readonly string[]).includes(raw)) return raw as T;
-    problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
-    return fallback;
-  };
+  const { text, int, fraction, oneOf, url } = settingsReader(env, problems);
 
   const appId = text('MicrosoftAppId');
   const appType = oneOf('MicrosoftAppType', ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const, 'MultiTenant');
@@ -104,13 +125,9 @@ export function loadConfig(env: Env = process.env, root: string = process.cwd())
   }
   if (!appId && (appPassword || tenantId)) problems.push('MicrosoftAppPassword / MicrosoftAppTenantId are set but MicrosoftAppId is not');
 
-  const statusUrl = text('APPLE_STATUS_URL', APPLE_STATUS_URL);
-  if (!/^https?:\/\/\S+$/.test(statusUrl)) problems.push(`APPLE_STATUS_URL must be an http(s) URL (got "${statusUrl}")`);
-
-  const dlEndpoint = text('DIRECT_LINE_ENDPOINT', DIRECT_LINE_ENDPOINT).replace(/\/+$/, '');
-  if (!/^https?:\/\/\S+$/.test(dlEndpoint)) problems.push(`DIRECT_LINE_ENDPOINT must be an http(s) URL (got "${dlEndpoint}")`);
-  const publicUrl = text('PUBLIC_URL').replace(/\/+$/, '');
-  if (publicUrl && !/^https?:\/\/[^/\s]+$/.test(publicUrl)) problems.push(`PUBLIC_URL must be an http(s) origin like https://bot.example.com (got "${publicUrl}")`);
+  const statusUrl = url('APPLE_STATUS_URL', APPLE_STATUS_URL);
+  const dlEndpoint = url('DIRECT_LINE_ENDPOINT', DIRECT_LINE_ENDPOINT);
+  const publicUrl = url('PUBLIC_URL', '', { origin: true });
   const builtinSecret = text('DIRECT_LINE_BUILTIN_SECRET');
   if (builtinSecret && builtinSecret.length < 32) problems.push('DIRECT_LINE_BUILTIN_SECRET must be at least 32 characters');
   const directLine: Config['directLine'] = {
@@ -150,12 +167,7 @@ export function loadConfig(env: Env = process.env, root: string = process.cwd())
  * bot secret. Unset values stay empty; the packager reports what it lacks.
  */
 export function loadTeamsAppConfig(env: Env = process.env, problems: string[] = []): TeamsAppConfig {
-  const text = (name: string, fallback = ''): string => (env[name] ?? '').trim() || fallback;
-  const https = (name: string): string => {
-    const value = text(name);
-    if (value && !/^https:\/\/[^\s/]+\.[^\s]+$/.test(value)) problems.push(`${name} must be an https URL (got "${value}")`);
-    return value;
-  };
+  const { text, url } = settingsReader(env, problems);
   const botId = text('MicrosoftAppId');
   const appId = text('TEAMS_APP_ID', botId);
   const name = text('TEAMS_APP_NAME', 'WhatsApp Backup Help');
@@ -165,8 +177,8 @@ export function loadTeamsAppConfig(env: Env = process.env, problems: string[] = 
     appId,
     name,
     developerName: text('TEAMS_DEVELOPER_NAME'),
-    websiteUrl: https('TEAMS_WEBSITE_URL'),
-    privacyUrl: https('TEAMS_PRIVACY_URL'),
-    termsUrl: https('TEAMS_TERMS_URL'),
+    websiteUrl: url('TEAMS_WEBSITE_URL', '', { https: true }),
+    privacyUrl: url('TEAMS_PRIVACY_URL', '', { https: true }),
+    termsUrl: url('TEAMS_TERMS_URL', '', { https: true }),
   };
 }
