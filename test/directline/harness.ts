@@ -1,38 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp } from '../../src/app';
-import type { App } from '../../src/app';
-import { loadConfig } from '../../src/config';
+import { startBot } from '../support/running-bot';
+import type { RunningBot } from '../support/running-bot';
 
 export const ROOT = join(__dirname, '..', '..');
 /** A fixed built-in secret, so tests can sign tokens (expired ones) exactly as the server does. */
 export const BUILTIN_SECRET = 'test-builtin-secret-0123456789abcdef0123456789';
 
-export interface Running {
-  app: App;
-  url: string;
-  close(): Promise<void>;
-}
+export type Running = RunningBot;
 
-/** The real app on a free port, with its state in a temp folder. */
-export async function startApp(env: Record<string, string> = {}): Promise<Running> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bot-dl-'));
-  const app = createApp(
-    loadConfig(
-      { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', DIRECT_LINE_BUILTIN_SECRET: BUILTIN_SECRET, APPLE_STATUS_URL: 'http://127.0.0.1:9/status.js', APPLE_STATUS_TIMEOUT_MS: '200', ...env },
-      ROOT,
-    ),
-  );
-  const url = await app.listen();
-  return {
-    app,
-    url,
-    async close() {
-      await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+/** The real app on a free port, with its state in a temp folder and a known built-in secret. */
+export function startApp(env: Record<string, string> = {}): Promise<Running> {
+  return startBot({ env: { DIRECT_LINE_BUILTIN_SECRET: BUILTIN_SECRET, APPLE_STATUS_TIMEOUT_MS: '200', ...env } });
 }
 
 export interface Issued {

@@ -6,11 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Activity } from 'botbuilder-core';
 import { parse as parseYaml } from 'yaml';
-import { createApp } from '../../src/app';
-import type { App } from '../../src/app';
 import { LoopbackChannel } from '../../src/channels/loopback';
-import { loadConfig } from '../../src/config';
-import type { Logger } from '../../src/log';
 
 export const ROOT = join(__dirname, '..', '..');
 export const DIALOGS = join(ROOT, 'dialogs');
@@ -132,70 +128,8 @@ export function appleService(serviceName: string, events: unknown[] = []): unkno
 // ---------------------------------------------------------------------------
 // The real app on a loopback port, with the loopback channel as its connector.
 
-export interface BotOptions {
-  dataDir?: string;
-  dialogsDir?: string;
-  statusUrl?: string;
-  env?: Record<string, string>;
-}
-
-export interface RunningBot {
-  app: App;
-  url: string;
-  channel: LoopbackChannel;
-  dataDir: string;
-  /** Errors the app logged (a failed turn, a failed request). */
-  errors: Array<{ message: string; fields?: Record<string, unknown> }>;
-  /** Resolves once the HTTP server has received `count` POSTs to /api/messages in all. */
-  messagesArrived(count: number): Promise<void>;
-  close(): Promise<void>;
-}
-
-export async function startBot(options: BotOptions = {}): Promise<RunningBot> {
-  const dataDir = options.dataDir ?? tempDir('integration-data-');
-  const env: Record<string, string> = {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    // Nothing listens here: without a fake status server, the status check reports "unknown".
-    APPLE_STATUS_URL: options.statusUrl ?? 'http://127.0.0.1:9/status.js',
-    LOG_LEVEL: 'silent',
-    ...(options.dialogsDir ? { DIALOGS_DIR: options.dialogsDir } : {}),
-    ...options.env,
-  };
-  const errors: RunningBot['errors'] = [];
-  const quiet = () => undefined;
-  const log: Logger = { debug: quiet, info: quiet, warn: quiet, error: (message, fields) => errors.push({ message, fields }) };
-  const app = createApp(loadConfig(env, ROOT), { log });
-  const url = await app.listen();
-  const channel = await LoopbackChannel.start({ botEndpoint: `${url}/api/messages` });
-  let arrivedCount = 0;
-  const waiting: Array<{ count: number; resolve: () => void }> = [];
-  app.server.server.on('request', (req: IncomingMessage) => {
-    if (req.method !== 'POST' || req.url !== '/api/messages') return;
-    arrivedCount += 1;
-    for (const w of waiting.filter((x) => x.count <= arrivedCount)) {
-      waiting.splice(waiting.indexOf(w), 1);
-      w.resolve();
-    }
-  });
-  let closed = false;
-  return {
-    app,
-    url,
-    channel,
-    dataDir,
-    errors,
-    messagesArrived: (count) =>
-      count <= arrivedCount ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ count, resolve })),
-    async close() {
-      if (closed) return;
-      closed = true;
-      await app.close();
-      await channel.close();
-    },
-  };
-}
+export { startBot } from '../support/running-bot';
+export type { BotOptions, RunningBot } from '../support/running-bot';
 
 // ---------------------------------------------------------------------------
 // One conversation, seen turn by turn.

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Activity, Attachment } from 'botbuilder-core';
 import { parse as parseYaml } from 'yaml';
-import { createApp } from '../../src/app';
-import type { App } from '../../src/app';
+import { startBot } from '../support/running-bot';
+import type { RunningBot } from '../support/running-bot';
 import { LoopbackChannel } from '../../src/channels/loopback';
-import { loadConfig } from '../../src/config';
-import type { Logger } from '../../src/log';
 
 export const ROOT = join(__dirname, '..', '..');
 export const BOT_ID = '28:6f1b9a7c-2d4e-4c1a-9b8e-3f0d5a6c7e21';
@@ -19,42 +16,11 @@ const TEAM_ID = '19:team-general@thread.tacv2';
 /** The bot's fixed replies, as the YAML folds them. */
 export const TEXT = (parseYaml(readFileSync(join(ROOT, 'dialogs', 'messages.yaml'), 'utf8')) as { text: Record<string, string> }).text;
 
-export interface TeamsBot {
-  app: App;
-  url: string;
-  /** Teams' side of the wire: posts activities, and is the connector at `serviceUrl`. */
-  channel: LoopbackChannel;
-  dataDir: string;
-  errors: Array<{ message: string; fields?: Record<string, unknown> }>;
-  close(): Promise<void>;
-}
+export type TeamsBot = RunningBot;
 
 /** The real app on a loopback port, spoken to by a channel that says it is msteams. */
-export async function startTeamsBot(env: Record<string, string> = {}): Promise<TeamsBot> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bot-teams-'));
-  const errors: TeamsBot['errors'] = [];
-  const quiet = () => undefined;
-  const log: Logger = { debug: quiet, info: quiet, warn: quiet, error: (message, fields) => errors.push({ message, fields }) };
-  const config = loadConfig(
-    // Nothing listens on port 9: the Apple status check answers "unknown" without the internet.
-    { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', APPLE_STATUS_URL: 'http://127.0.0.1:9/status.js', ...env },
-    ROOT,
-  );
-  const app = createApp(config, { log });
-  const url = await app.listen();
-  const channel = await LoopbackChannel.start({ botEndpoint: `${url}/api/messages`, channelId: 'msteams' });
-  return {
-    app,
-    url,
-    channel,
-    dataDir,
-    errors,
-    async close() {
-      await app.close();
-      await channel.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+export function startTeamsBot(env: Record<string, string> = {}): Promise<TeamsBot> {
+  return startBot({ channelId: 'msteams', env });
 }
 
 export type ConversationType = 'personal' | 'groupChat' | 'channel';
