@@ -2,7 +2,7 @@ import { TeamsActivityHandler } from 'botbuilder';
 import type { ConversationState, StatePropertyAccessor, TurnContext, UserState } from 'botbuilder';
 import { runDialog } from 'botbuilder-dialogs';
 import type { DialogState } from 'botbuilder-dialogs';
-import { isTeams, isTeamsArrival } from '../channels/teams';
+import { isArrival } from './welcome-policy';
 import type { MainDialog } from '../dialogs';
 
 export interface BotDeps {
@@ -10,7 +10,7 @@ export interface BotDeps {
   userState: UserState;
   dialog: MainDialog;
   dialogState: StatePropertyAccessor<DialogState>;
-  /** Set once this conversation has been welcomed (Teams announces an install more than once). */
+  /** Set once this conversation has been welcomed (channels may announce an arrival more than once). */
   welcomed: StatePropertyAccessor<boolean>;
 }
 
@@ -22,21 +22,12 @@ export class TroubleshootingBot extends TeamsActivityHandler {
       if (!deps[key]) throw new Error(`TroubleshootingBot needs "${key}"`);
     }
 
-    this.onMembersAdded(async (context, next) => {
-      if (isTeams(context.activity)) {
-        if (isTeamsArrival(context.activity)) await this.welcomeOnce(context);
-      } else {
-        const botId = context.activity.recipient?.id;
-        const newcomers = (context.activity.membersAdded ?? []).filter((m) => m.id !== botId);
-        if (newcomers.length > 0) await deps.dialog.replies.welcome(context);
-      }
+    const welcomeArrivals = async (context: TurnContext, next: () => Promise<void>) => {
+      if (isArrival(context.activity)) await this.welcomeOnce(context);
       await next();
-    });
-
-    this.onInstallationUpdateAdd(async (context, next) => {
-      if (isTeamsArrival(context.activity)) await this.welcomeOnce(context);
-      await next();
-    });
+    };
+    this.onMembersAdded(welcomeArrivals);
+    this.onInstallationUpdateAdd(welcomeArrivals);
 
     this.onMessage(async (context, next) => {
       await runDialog(deps.dialog, context, deps.dialogState);
