@@ -12,8 +12,12 @@ export function normalizeText(text: string): string {
     .replace(/[\u201c\u201d\u201e\u2033]/g, '"');
 }
 
-/** Chat shorthand that a character n-gram cannot bridge, mapped to its words. */
-const SHORTHAND: Readonly<Record<string, readonly string[]>> = {
+/**
+ * Chat shorthand that a character n-gram cannot bridge, mapped to its words.
+ * A Map, not an object literal: user words are looked up here, and "constructor"
+ * must not find Object.prototype's.
+ */
+const SHORTHAND: ReadonlyMap<string, readonly string[]> = new Map(Object.entries({
   u: ['you'],
   ya: ['you'],
   ur: ['your'],
@@ -41,7 +45,7 @@ const SHORTHAND: Readonly<Record<string, readonly string[]>> = {
   idk: ['i', 'do', 'not', 'know'],
   nvm: ['never', 'mind'],
   nevermind: ['never', 'mind'],
-};
+}));
 
 const TOKEN = /__[a-z]+__|[\p{L}\p{N}]+/gu;
 
@@ -56,7 +60,7 @@ export function tokenize(normalized: string): string[] {
   for (const match of joined.matchAll(TOKEN)) {
     let token = match[0];
     if (!token.startsWith('__')) token = token.replace(/(\p{L})\1{2,}/gu, '$1');
-    const expanded = SHORTHAND[token];
+    const expanded = SHORTHAND.get(token);
     if (expanded) tokens.push(...expanded);
     else tokens.push(token);
   }

@@ -10,13 +10,14 @@ export const SAY = {
   hello: 'hello there',
 } as const;
 
-const FIXED: Record<string, IntentName> = {
-  [SAY.help]: 'help',
-  [SAY.human]: 'human_agent',
-  [SAY.cancel]: 'cancel',
-  [SAY.thanks]: 'thanks',
-  [SAY.hello]: 'greeting',
-};
+// A Map: user words are looked up here, and "constructor" must not find Object.prototype's.
+const FIXED = new Map<string, IntentName>([
+  [SAY.help, 'help'],
+  [SAY.human, 'human_agent'],
+  [SAY.cancel, 'cancel'],
+  [SAY.thanks, 'thanks'],
+  [SAY.hello, 'greeting'],
+]);
 
 /**
  * A classifier stand-in for dialog tests: "#intent rest of text" means that
@@ -25,15 +26,20 @@ const FIXED: Record<string, IntentName> = {
  * Entities come from the real extractor.
  */
 export class StubNlu implements Nlu {
-  constructor(private readonly rankings: Readonly<Record<string, IntentScore[]>> = {}) {}
+  private readonly rankings: ReadonlyMap<string, IntentScore[]>;
+
+  constructor(rankings: Readonly<Record<string, IntentScore[]>> = {}) {
+    this.rankings = new Map(Object.entries(rankings));
+  }
 
   parse(text: string): ParseResult {
     const key = text.trim().toLowerCase();
     const tagged = /^#(\w+)/.exec(key)?.[1];
     let ranking: IntentScore[];
-    if (this.rankings[key]) ranking = this.rankings[key]!;
+    const fixed = FIXED.get(key);
+    if (this.rankings.has(key)) ranking = this.rankings.get(key)!;
     else if (tagged && (INTENTS as readonly string[]).includes(tagged)) ranking = sure(tagged as IntentName);
-    else if (FIXED[key]) ranking = sure(FIXED[key]!);
+    else if (fixed) ranking = sure(fixed);
     else ranking = [{ name: 'none', confidence: 0.1 }, ...INTENTS.filter((i) => i !== 'none').map((name) => ({ name, confidence: 0.9 / 14 }))];
     return { text, intent: ranking[0]!, intent_ranking: ranking, entities: extractEntities(text) };
   }
