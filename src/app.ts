@@ -9,6 +9,7 @@ import type { Content } from './content/types';
 import { CHECK_SPECS, createChecks } from './dialogs';
 import type { StatusSource, StepChecks } from './dialogs';
 import { buildBot } from './bot/build-bot';
+import { createTurnErrorHandler } from './bot/turn-failure';
 import { setUpDirectLine } from './channels/directline';
 import { createLogger } from './log';
 import type { Logger } from './log';
@@ -51,7 +52,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   };
 
   const storage = new SqliteStorage({ file: join(config.dataDir, 'state.sqlite') });
-  const { bot, middleware, conversationState } = buildBot({ content, checks, nlu, thresholds, storage });
+  const { bot, middleware } = buildBot({ content, checks, nlu, thresholds, storage });
 
   const adapter = new CloudAdapter(
     new ConfigurationBotFrameworkAuthentication({
@@ -62,20 +63,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     }),
   );
   for (const m of middleware) adapter.use(m);
-  // The one error path: log with the conversation, apologise, drop the broken state.
-  adapter.onTurnError = async (context, error) => {
-    log.error('turn failed', {
-      conversationId: context.activity.conversation?.id,
-      activityId: context.activity.id,
-      error: String((error as Error)?.stack ?? error),
-    });
-    try {
-      await context.sendActivity(content.messages.text.error);
-      await conversationState.delete(context);
-    } catch (cleanupError) {
-      log.error('could not recover from a failed turn', { error: String(cleanupError) });
-    }
-  };
+  adapter.onTurnError = createTurnErrorHandler({ log, apology: content.messages.text.error });
 
   const version = projectVersion();
   const server = createServer({

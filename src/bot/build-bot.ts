@@ -7,6 +7,7 @@ import type { ConversationProgress, StepChecks, Thresholds, UserHistory } from '
 import type { Nlu } from '../nlu/types';
 import { teamsMiddleware } from '../channels/teams';
 import { TroubleshootingBot } from './troubleshooting-bot';
+import { ChannelSendWatch } from './turn-failure';
 import { TurnOrderMiddleware } from './turn-order-middleware';
 import { UnderstandingMiddleware } from './understanding-middleware';
 
@@ -45,8 +46,8 @@ export function buildBot({ content, checks, nlu, thresholds, storage }: BuildBot
   const teams = teamsMiddleware();
   return {
     bot,
-    // Teams' reshaping first, its effects after de-duplication, understanding last.
-    middleware: [...teams.incoming, new TurnOrderMiddleware(recentIds), ...teams.turn, new UnderstandingMiddleware(nlu)],
+    // Failed sends noticed around everything; Teams' reshaping first, its effects after de-duplication, understanding last.
+    middleware: [new ChannelSendWatch(), ...teams.incoming, new TurnOrderMiddleware(recentIds), ...teams.turn, new UnderstandingMiddleware(nlu)],
     conversationState,
     userState,
   };
