@@ -1,0 +1,63 @@
+import { FeatureSpace } from './features';
+import { Preprocessor } from './preprocess';
+import { SoftmaxModel } from './softmax';
+import type { NluOptions } from './options';
+
+/** Training texts of one label (an intent, or an answer intent). */
+export interface LabelledTexts<L extends string> {
+  label: L;
+  texts: readonly string[];
+}
+
+export interface Reading<L extends string> {
+  name: L;
+  /** 0..1; a ranking's confidences sum to 1. */
+  confidence: number;
+}
+
+/** One trained model over one label set. */
+export interface TextClassifier<L extends string> {
+  readonly labels: readonly L[];
+  /**
+   * Every label with its probability, best first; undefined when the text
+   * shares no feature with the training data (nothing can be said about it).
+   */
+  rank(text: string): Reading<L>[] | undefined;
+}
+
+/**
+ * Trains a classifier over any label set (deterministic, at start-up): the
+ * intents of a first message and the answers typed at a prompt use the same
+ * engine. Softmax regression over stemmed words, stem bigrams and character
+ * n-grams, after normalising and spelling correction against the training
+ * vocabulary.
+ */
+export function trainTextClassifier<L extends string>(groups: readonly LabelledTexts<L>[], o: NluOptions): TextClassifier<L> {
+  const labels = groups.map((g) => g.label);
+  if (new Set(labels).size !== labels.length) throw new Error('trainTextClassifier: a label is given twice');
+  if (labels.length < 2) throw new Error('trainTextClassifier: need at least two labels');
+  const texts: string[] = [];
+  const ys: number[] = [];
+  groups.forEach((group, k) => {
+    for (const text of group.texts) {
+      texts.push(text);
+      ys.push(k);
+    }
+  });
+  if (texts.length === 0) throw new Error('trainTextClassifier: no training examples given');
+
+  const preprocessor = new Preprocessor(texts, o.spelling);
+  const space = new FeatureSpace(o.features);
+  const xs = texts.map((t) => space.fit(preprocessor.process(t, true)));
+  const model = SoftmaxModel.train(xs, ys, space.size, labels.length, o.softmax);
+
+  return {
+    labels,
+    rank(text) {
+      const x = space.vectorize(preprocessor.process(text));
+      if (x.indices.length === 0) return undefined;
+      const p = model.probabilities(x);
+      return labels.map((name, k) => ({ name, confidence: p[k] as number })).sort((a, b) => b.confidence - a.confidence);
+    },
+  };
+}
