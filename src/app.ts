@@ -4,7 +4,7 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilde
 import type { Server } from 'restify';
 import type { Config } from './config';
 import { loadDialogContent } from './content/load-dialogs';
-import { loadIntents } from './content/load-intents';
+import { loadAnswerExamples, loadIntents } from './content/load-intents';
 import type { Content } from './content/types';
 import { CHECK_SPECS, createChecks } from './dialogs';
 import type { StatusSource, StepChecks } from './dialogs';
@@ -13,7 +13,7 @@ import { createTurnErrorHandler } from './bot/turn-failure';
 import { setUpDirectLine } from './channels/directline';
 import { createLogger } from './log';
 import type { Logger } from './log';
-import { createNlu, DEFAULT_THRESHOLDS } from './nlu';
+import { createNlu, DEFAULT_ANSWER_THRESHOLDS, DEFAULT_THRESHOLDS } from './nlu';
 import type { Nlu } from './nlu/types';
 import { projectVersion } from './project';
 import { createServer } from './server/create-server';
@@ -45,10 +45,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const statusSource: StatusSource = new AppleStatusClient({ url: config.appleStatus.url, timeoutMs: config.appleStatus.timeoutMs, cacheMs: config.appleStatus.cacheMs });
   const checks: StepChecks = createChecks(statusSource);
   const content = loadDialogContent(config.dialogsDir, CHECK_SPECS);
-  const nlu = createNlu(loadIntents(config.intentsDir));
+  const nlu = createNlu(loadIntents(config.intentsDir), {}, loadAnswerExamples(config.intentsDir));
   const thresholds = {
     route: config.nluThresholds.route ?? DEFAULT_THRESHOLDS.route,
     ask: config.nluThresholds.ask ?? DEFAULT_THRESHOLDS.ask,
+    answers: DEFAULT_ANSWER_THRESHOLDS,
   };
 
   const storage = new SqliteStorage({ file: join(config.dataDir, 'state.sqlite') });

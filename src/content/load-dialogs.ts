@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { INTENTS } from '../nlu/types';
-import type { IntentName } from '../nlu/types';
+import { ANSWER_INTENTS, INTENTS } from '../nlu/types';
+import type { AnswerIntent, IntentName } from '../nlu/types';
+import { foldWords } from './fold-words';
 import { FieldReader } from './field-reader';
 import { ContentErrors, YamlFile } from './yaml-file';
 import type { ContentError, YamlPath } from './yaml-file';
-import { MESSAGE_KEYS } from './types';
+import { BUTTON_KEYS, MESSAGE_KEYS } from './types';
 import type {
+  AnswerMeaning,
+  ButtonKey,
   Condition,
   Content,
   EscalationDefinition,
@@ -16,6 +19,7 @@ import type {
   MenuItem,
   MessageKey,
   Messages,
+  QuestionChoice,
   Step,
 } from './types';
 
@@ -124,7 +128,7 @@ function readFix(reader: FieldReader, root: Obj, checks: CheckSpecs): FixDefinit
     if (steps.some((s) => s.id === step.id)) reader.fail(['steps', index, 'id'], `step id "${step.id}" is used twice`, 'DUPLICATE_STEP');
     steps.push(step);
     if (step.kind === 'question') answers.set(step.id, step.choices.map((c) => c.value));
-    if (step.kind === 'check') answers.set(step.id, checks[step.check]?.outcomes ?? []);
+    if (step.kind === 'check') answers.set(step.id, checks[step.check]!.outcomes);
   });
   // One condition, or a list of them of which any may hold.
   const skipRaw = root.skip_verify_when;
@@ -167,7 +171,7 @@ function readStep(
   if (obj.check !== undefined) {
     reader.onlyKeys(obj, ['id', 'when', 'check', 'text', 'settings'], path);
     const name = reader.string(obj, 'check', path);
-    const spec = checks[name];
+    const spec = Object.hasOwn(checks, name) ? checks[name] : undefined;
     if (!spec) {
       reader.fail([...path, 'check'], `unknown check "${name}" (known: ${Object.keys(checks).join(', ')})`, 'UNKNOWN_CHECK');
       return undefined;
@@ -191,15 +195,18 @@ function readStep(
   }
 
   if (obj.choices !== undefined) {
-    reader.onlyKeys(obj, ['id', 'when', 'say', 'choices'], path);
-    const choices = reader.list(obj, 'choices', path).flatMap((c, i) => {
-      const choice = reader.object(c, [...path, 'choices', i]);
+    reader.onlyKeys(obj, ['id', 'when', 'say', 'choices', 'unsure'], path);
+    const choices = reader.list(obj, 'choices', path).flatMap((c, i): QuestionChoice[] => {
+      const at = [...path, 'choices', i];
+      const choice = reader.object(c, at);
       if (!choice) return [];
-      reader.onlyKeys(choice, ['value', 'label'], [...path, 'choices', i]);
-      return [{ value: reader.string(choice, 'value', [...path, 'choices', i]), label: reader.string(choice, 'label', [...path, 'choices', i]) }];
+      reader.onlyKeys(choice, ['value', 'label', 'means', 'words'], at);
+      return [{ value: reader.string(choice, 'value', at), label: reader.string(choice, 'label', at), ...readMeaning(reader, choice, at) }];
     });
     if (choices.length === 1) reader.fail([...path, 'choices'], 'a question needs at least two choices');
-    return { ...base, kind: 'question', say: reader.string(obj, 'say', path), choices };
+    checkDistinctMeanings(reader, choices.map((c, i) => ({ meaning: c, path: [...path, 'choices', i] })));
+    const unsure = reader.optionalString(obj, 'unsure', path);
+    return { ...base, kind: 'question', say: reader.string(obj, 'say', path), choices, ...(unsure ? { unsure } : {}) };
   }
 
   if (obj.help === undefined) {
@@ -273,8 +280,62 @@ function readEscalation(reader: FieldReader, root: Obj): EscalationDefinition {
   return { say: reader.string(root, 'say', []), links, after: reader.string(root, 'after', []) };
 }
 
+/**
+ * What a button means when typed (`means:` answer intents, `words:` of its
+ * own). Both optional: the label itself is always understood.
+ */
+function readMeaning(reader: FieldReader, obj: Obj, path: YamlPath): AnswerMeaning {
+  const texts = (key: 'means' | 'words'): string[] =>
+    obj[key] === undefined
+      ? []
+      : reader.list(obj, key, path).flatMap((w, i) => {
+          if (typeof w === 'string' && w.trim()) return [w.trim()];
+          reader.fail([...path, key, i], `each entry of "${key}" must be non-empty text`);
+          return [];
+        });
+  const means = texts('means').filter((m, i) => {
+    if ((ANSWER_INTENTS as readonly string[]).includes(m)) return true;
+    reader.fail([...path, 'means', i], `"${m}" is not an answer intent (${ANSWER_INTENTS.join(', ')})`, 'UNKNOWN_ANSWER_INTENT');
+    return false;
+  }) as AnswerIntent[];
+  return { means, words: texts('words') };
+}
+
+/** Two buttons of one prompt must not claim the same meaning or the same words: a typed answer would pick either. */
+function checkDistinctMeanings(reader: FieldReader, options: ReadonlyArray<{ meaning: AnswerMeaning; path: YamlPath }>): void {
+  const owners = new Map<string, string>();
+  for (const { meaning, path } of options) {
+    const claims = [...meaning.means.map((m) => `means "${m}"`), ...meaning.words.map((w) => `the words "${foldWords(w)}"`)];
+    for (const claim of new Set(claims)) {
+      const owner = owners.get(claim);
+      if (owner) reader.fail(path, `${claim} is also claimed by ${owner}: a typed answer could mean either`, 'AMBIGUOUS_ANSWER');
+      else owners.set(claim, path.join('.'));
+    }
+  }
+}
+
+/** The buttons that are asked together (a step's confirmation, "did it work?", "stop troubleshooting?"). */
+const BUTTON_GROUPS: ReadonlyArray<readonly ButtonKey[]> = [
+  ['choice_done', 'choice_cant_find', 'choice_already'],
+  ['verify_yes', 'verify_no'],
+  ['stop_yes', 'stop_no'],
+];
+
+function readButtonAnswers(reader: FieldReader, root: Obj): Record<ButtonKey, AnswerMeaning> {
+  const answersObj = reader.object(root.answers ?? null, ['answers']) ?? {};
+  reader.onlyKeys(answersObj, BUTTON_KEYS, ['answers']);
+  const answers = {} as Record<ButtonKey, AnswerMeaning>;
+  for (const key of BUTTON_KEYS) {
+    const obj = answersObj[key] === undefined ? undefined : reader.object(answersObj[key], ['answers', key]);
+    if (obj) reader.onlyKeys(obj, ['means', 'words'], ['answers', key]);
+    answers[key] = obj ? readMeaning(reader, obj, ['answers', key]) : { means: [], words: [] };
+  }
+  for (const group of BUTTON_GROUPS) checkDistinctMeanings(reader, group.map((key) => ({ meaning: answers[key], path: ['answers', key] })));
+  return answers;
+}
+
 function readMessages(reader: FieldReader, root: Obj): Messages {
-  reader.onlyKeys(root, ['version', 'kind', 'text', 'menu', 'intent_labels', 'android_words', 'synonyms'], []);
+  reader.onlyKeys(root, ['version', 'kind', 'text', 'menu', 'intent_labels', 'android_words', 'answers'], []);
   const textObj = reader.object(root.text ?? null, ['text']) ?? {};
   const text = {} as Record<MessageKey, string>;
   for (const key of MESSAGE_KEYS) text[key] = reader.string(textObj, key, ['text']);
@@ -304,17 +365,7 @@ function readMessages(reader: FieldReader, root: Obj): Messages {
     reader.fail(['android_words', i], 'each android word must be non-empty text');
     return [];
   });
-  const synonymsObj = (root.synonyms === undefined ? {} : reader.object(root.synonyms, ['synonyms'])) ?? {};
-  reader.onlyKeys(synonymsObj, MESSAGE_KEYS, ['synonyms']);
-  const synonyms: Partial<Record<MessageKey, string[]>> = {};
-  for (const key of Object.keys(synonymsObj) as MessageKey[]) {
-    synonyms[key] = reader.list(synonymsObj, key, ['synonyms']).flatMap((w, i) => {
-      if (typeof w === 'string' && w.trim()) return [w.trim()];
-      reader.fail(['synonyms', key, i], 'each synonym must be non-empty text');
-      return [];
-    });
-  }
-  return { text, menu, intentLabels, androidWords, synonyms };
+  return { text, menu, intentLabels, androidWords, answers: readButtonAnswers(reader, root) };
 }
 
 function readIntent(reader: FieldReader, obj: Obj, key: string, path: YamlPath): IntentName {

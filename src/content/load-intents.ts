@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { INTENTS } from '../nlu/types';
-import type { IntentExamples, IntentName } from '../nlu/types';
+import { ANSWER_LABELS, INTENTS } from '../nlu/types';
+import type { AnswerExamples, IntentExamples, LabelExamples } from '../nlu/types';
 import { ContentError, ContentErrors, YamlFile } from './yaml-file';
 
 /** Fewer examples than this and an intent cannot be learnt reliably. */
@@ -14,9 +14,9 @@ export const INTENT_FILE_VERSION = 1;
 export const INTENT_ERROR_CODES = {
   YAML_SYNTAX: 'the file is not valid YAML',
   SCHEMA: 'the file does not have the shape `version: 1`, `intent: <name>`, `examples: [text, ...]`',
-  INTENT_UNKNOWN: 'the file name or the intent is not one of the 15 intents of the contract',
+  INTENT_UNKNOWN: 'the file name or the intent is not one of the known labels (the 15 intents of the contract; in intents/answers/, the answer intents and other)',
   INTENT_NAME_MISMATCH: 'the intent inside the file differs from the file name',
-  INTENT_MISSING: 'one of the 15 intents has no file',
+  INTENT_MISSING: 'one of the labels has no file',
   INTENT_DUPLICATE_FILE: 'two files (.yaml and .yml) define the same intent',
   INTENT_TOO_FEW_EXAMPLES: `an intent has fewer than ${MIN_EXAMPLES} examples`,
   INTENT_DUPLICATE_EXAMPLE: 'the same example (ignoring case and spacing) appears twice, in one intent or in two',
@@ -25,9 +25,8 @@ export type IntentErrorCode = keyof typeof INTENT_ERROR_CODES;
 
 const KNOWN_KEYS = new Set(['version', 'intent', 'examples']);
 
-function isIntentName(name: unknown): name is IntentName {
-  return typeof name === 'string' && (INTENTS as readonly string[]).includes(name);
-}
+/** The folder under intents/ that holds the examples of answers typed at a prompt. */
+export const ANSWERS_FOLDER = 'answers';
 
 /** The form under which two examples count as the same: lower case, single spaces. */
 export function foldExample(text: string): string {
@@ -35,7 +34,7 @@ export function foldExample(text: string): string {
 }
 
 interface Seen {
-  intent: IntentName;
+  intent: string;
   file: string;
   line: number;
 }
@@ -47,8 +46,18 @@ interface Seen {
  * them all in one pass.
  */
 export function loadIntents(dir: string): IntentExamples[] {
+  return loadLabelledFolder(dir, INTENTS);
+}
+
+/** The examples of answers typed at a prompt (intents/answers/*.yaml), validated the same way. */
+export function loadAnswerExamples(intentsDir: string): AnswerExamples[] {
+  return loadLabelledFolder(join(intentsDir, ANSWERS_FOLDER), ANSWER_LABELS);
+}
+
+/** One folder of example files, one file per label, every label present. */
+function loadLabelledFolder<L extends string>(dir: string, labels: readonly L[]): LabelExamples<L>[] {
   const errors: ContentError[] = [];
-  const byIntent = new Map<IntentName, IntentExamples>();
+  const byIntent = new Map<L, LabelExamples<L>>();
   const seen = new Map<string, Seen>();
 
   let names: string[];
@@ -73,7 +82,7 @@ export function loadIntents(dir: string): IntentExamples[] {
       }
       throw cause;
     }
-    const loaded = validateFile(file, errors);
+    const loaded = validateFile(file, labels, errors);
     if (!loaded) continue;
     const earlier = byIntent.get(loaded.intent);
     if (earlier) {
@@ -104,7 +113,7 @@ export function loadIntents(dir: string): IntentExamples[] {
     });
   }
 
-  for (const intent of INTENTS) {
+  for (const intent of labels) {
     if (!byIntent.has(intent)) {
       errors.push(
         new ContentError('INTENT_MISSING', join(dir, `${intent}.yaml`), 1, `no file defines the intent "${intent}"`),
@@ -113,11 +122,12 @@ export function loadIntents(dir: string): IntentExamples[] {
   }
 
   if (errors.length > 0) throw new ContentErrors(errors);
-  return INTENTS.map((intent) => byIntent.get(intent) as IntentExamples);
+  return labels.map((intent) => byIntent.get(intent) as LabelExamples<L>);
 }
 
 /** Checks one file's shape; pushes errors and returns its examples when usable. */
-function validateFile(file: YamlFile, errors: ContentError[]): IntentExamples | undefined {
+function validateFile<L extends string>(file: YamlFile, labels: readonly L[], errors: ContentError[]): LabelExamples<L> | undefined {
+  const isLabel = (name: unknown): name is L => typeof name === 'string' && (labels as readonly string[]).includes(name);
   const data = file.toJS();
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     errors.push(file.error('SCHEMA', [], 'expected a mapping with version, intent and examples'));
@@ -136,14 +146,14 @@ function validateFile(file: YamlFile, errors: ContentError[]): IntentExamples | 
   }
 
   const stem = file.stem;
-  if (!isIntentName(stem)) {
-    errors.push(file.error('INTENT_UNKNOWN', [], `"${stem}" is not an intent (expected one of: ${INTENTS.join(', ')})`));
+  if (!isLabel(stem)) {
+    errors.push(file.error('INTENT_UNKNOWN', [], `"${stem}" is not an intent (expected one of: ${labels.join(', ')})`));
     usable = false;
   }
   if (typeof record.intent !== 'string') {
     errors.push(file.error('SCHEMA', ['intent'], 'intent must be a string equal to the file name'));
     usable = false;
-  } else if (!isIntentName(record.intent)) {
+  } else if (!isLabel(record.intent)) {
     errors.push(file.error('INTENT_UNKNOWN', ['intent'], `"${record.intent}" is not an intent`));
     usable = false;
   } else if (record.intent !== stem) {
@@ -178,5 +188,5 @@ function validateFile(file: YamlFile, errors: ContentError[]): IntentExamples | 
     );
   }
   if (!usable) return undefined;
-  return { intent: stem as IntentName, examples, file: file.path, lines };
+  return { intent: stem as L, examples, file: file.path, lines };
 }

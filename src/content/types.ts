@@ -1,4 +1,4 @@
-import type { IntentName } from '../nlu/types';
+import type { AnswerIntent, IntentName } from '../nlu/types';
 
 /** Step ids (and check outcomes / question answers) that a later step depends on. */
 export type Condition = Readonly<Record<string, readonly string[]>>;
@@ -19,11 +19,27 @@ export interface InstructionStep extends StepBase {
   already?: string;
 }
 
+/**
+ * How a button is recognised when the user types instead of pressing it:
+ * the answer intents it stands for, and words of its own ("face id", "yellow").
+ */
+export interface AnswerMeaning {
+  means: readonly AnswerIntent[];
+  words: readonly string[];
+}
+
+export interface QuestionChoice extends AnswerMeaning {
+  value: string;
+  label: string;
+}
+
 /** A question whose answer later steps branch on (`when`). */
 export interface QuestionStep extends StepBase {
   kind: 'question';
   say: string;
-  choices: ReadonlyArray<{ value: string; label: string }>;
+  choices: readonly QuestionChoice[];
+  /** Said when the user doesn't know the answer (how to find out), before the question is asked again. */
+  unsure?: string;
 }
 
 /** Something the bot only tells, with no confirmation (e.g. a conditional note). */
@@ -100,10 +116,18 @@ export const MESSAGE_KEYS = [
   'still_cant_find',
   'already_ok',
   'question_reprompt',
+  'reprompt_person',
+  'talk_to_person',
   'verify',
   'verify_reprompt',
+  'verify_unsure',
   'verify_yes',
   'verify_no',
+  'still_failing_ack',
+  'stop_confirm',
+  'stop_yes',
+  'stop_no',
+  'carry_on',
   'solved',
   'fix_heading',
   'next_fix',
@@ -116,10 +140,12 @@ export const MESSAGE_KEYS = [
   'choice_done',
   'choice_cant_find',
   'choice_already',
-  'choice_yes',
-  'choice_no',
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
+
+/** The bot's own buttons (their labels are in `text`), each with what it means when typed. */
+export const BUTTON_KEYS = ['choice_done', 'choice_cant_find', 'choice_already', 'verify_yes', 'verify_no', 'stop_yes', 'stop_no'] as const;
+export type ButtonKey = (typeof BUTTON_KEYS)[number];
 
 export interface Messages {
   text: Readonly<Record<MessageKey, string>>;
@@ -128,8 +154,8 @@ export interface Messages {
   intentLabels: Readonly<Partial<Record<IntentName, string>>>;
   /** Words that mark a message as about Android / Google Drive. */
   androidWords: readonly string[];
-  /** Extra words users type for a button (key = the button's message key). */
-  synonyms: Readonly<Partial<Record<MessageKey, readonly string[]>>>;
+  /** What each of the bot's own buttons means when typed. */
+  answers: Readonly<Record<ButtonKey, AnswerMeaning>>;
 }
 
 export interface Content {

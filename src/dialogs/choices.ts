@@ -1,7 +1,5 @@
-import { ChoiceFactory, ChoicePrompt, ListStyle, supportsCardActions, supportsSuggestedActions } from 'botbuilder-dialogs';
-import type { Choice, PromptOptions } from 'botbuilder-dialogs';
-import type { Activity, TurnContext } from 'botbuilder-core';
-import type { MessageKey, Messages } from '../content/types';
+import { ChoiceFactory, ListStyle, supportsCardActions, supportsSuggestedActions } from 'botbuilder-dialogs';
+import type { Activity } from 'botbuilder-core';
 
 /**
  * How buttons are shown on a channel. botbuilder's own choice falls back to a
@@ -16,32 +14,7 @@ export function listStyleFor(channelId: string, count: number): ListStyle {
   return ListStyle.list;
 }
 
-/** A ChoicePrompt that renders its buttons with `listStyleFor` the channel it is speaking on. */
-export class ButtonChoicePrompt extends ChoicePrompt {
-  protected override async onPrompt(
-    context: TurnContext,
-    state: Record<string, unknown>,
-    options: PromptOptions,
-    isRetry: boolean,
-  ): Promise<void> {
-    const style = listStyleFor(context.activity.channelId, options.choices?.length ?? 0);
-    return super.onPrompt(context, state, { ...options, style }, isRetry);
-  }
-}
-
-/**
- * A button labelled with a fixed message, with the words users type for it.
- * The label is what the channel sends back; callers map the answer by index.
- */
-export function messageChoice(messages: Messages, key: MessageKey): Choice {
-  return { value: messages.text[key], synonyms: [...(messages.synonyms[key] ?? [])] };
-}
-
-export function choicePromptOptions(prompt: string, choices: Choice[], retryPrompt?: string): PromptOptions {
-  return { prompt, choices, ...(retryPrompt ? { retryPrompt } : {}) };
-}
-
-/** A message with buttons outside any prompt (the menu, a skip button), styled like the prompts. */
+/** A message with buttons (a prompt, the menu, a skip button), styled for the channel it goes to. */
 export function messageWithButtons(channelId: string, text: string, labels: readonly string[]): Partial<Activity> {
   const choices = ChoiceFactory.toChoices([...labels]);
   switch (listStyleFor(channelId, choices.length)) {

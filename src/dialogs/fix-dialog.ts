@@ -1,15 +1,10 @@
 import { ComponentDialog, DialogEvents, WaterfallDialog } from 'botbuilder-dialogs';
-import type {
-  DialogContext,
-  DialogEvent,
-  DialogTurnResult,
-  FoundChoice,
-  WaterfallStep,
-  WaterfallStepContext,
-} from 'botbuilder-dialogs';
+import type { DialogContext, DialogEvent, DialogTurnResult, WaterfallStep, WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Condition, FixDefinition, Messages, Step } from '../content/types';
 import type { Entity } from '../nlu/types';
-import { ButtonChoicePrompt, choicePromptOptions, messageChoice } from './choices';
+import type { AnswerResult } from './answers/answer-prompt';
+import { answerPromptOptions, buttonOption, createAnswerPrompt } from './answers/prompts';
+import type { AnswerThresholds } from './answers/recognize-answer';
 import { CONFIRM_STEP_DIALOG, createConfirmStepDialog } from './confirm-step-dialog';
 import type { ConfirmStepOptions } from './confirm-step-dialog';
 import { named, stepValues } from './named-step';
@@ -28,7 +23,7 @@ export interface FixResult {
   verified: boolean;
 }
 
-const CHOICE_PROMPT = 'choice';
+const ANSWER_PROMPT = 'answer';
 const RESTART_FLAG = 'restartForNewContent';
 
 /** A waterfall whose version is the fix's content hash, so editing the YAML is noticed mid-fix. */
@@ -55,16 +50,17 @@ export class FixDialog extends ComponentDialog {
     checks: StepChecks,
     /** How many fixes there are, for "fix 2 of 8". */
     private readonly fixCount: number,
+    answerThresholds: AnswerThresholds,
   ) {
     super(fix.id);
     this.flowId = `${fix.id}.flow`;
-    this.addDialog(new ButtonChoicePrompt(CHOICE_PROMPT));
-    this.addDialog(createConfirmStepDialog(messages, CHOICE_PROMPT));
+    this.addDialog(createAnswerPrompt(ANSWER_PROMPT, messages, answerThresholds));
+    this.addDialog(createConfirmStepDialog(messages, ANSWER_PROMPT));
     for (const step of fix.steps) {
       if (step.kind !== 'check') continue;
       const check = checks[step.check];
       if (!check) throw new Error(`fix "${fix.id}" uses check "${step.check}", which is not registered`);
-      this.addDialog(check.create(this.checkDialogId(step.id), step, messages));
+      this.addDialog(check.create(this.checkDialogId(step.id), step, messages, answerThresholds));
     }
     this.addDialog(new FixFlow(this.flowId, this.buildSteps(), fix.version));
     this.initialDialogId = this.flowId;
@@ -91,7 +87,7 @@ export class FixDialog extends ComponentDialog {
         }),
       );
     });
-    const verifyChoices = [messageChoice(messages, 'verify_yes'), messageChoice(messages, 'verify_no')];
+    const verifyOptions = [buttonOption(messages, 'verify_yes'), buttonOption(messages, 'verify_no')];
     steps.push(
       named(`${fix.id}.verify`, async (turn: WaterfallStepContext) => {
         this.recordAnswer(turn, fix.steps[fix.steps.length - 1]);
@@ -99,10 +95,13 @@ export class FixDialog extends ComponentDialog {
           return turn.endDialog({ fixId: fix.id, solved: false, verified: false } satisfies FixResult);
         }
         const prompt = fix.verify ?? messages.text.verify;
-        return turn.prompt(CHOICE_PROMPT, choicePromptOptions(prompt, verifyChoices, messages.text.verify_reprompt));
+        return turn.prompt(
+          ANSWER_PROMPT,
+          answerPromptOptions('verify', prompt, messages.text.verify_reprompt, verifyOptions, messages.text.verify_unsure),
+        );
       }),
       named(`${fix.id}.outcome`, async (turn: WaterfallStepContext) => {
-        const solved = (turn.result as FoundChoice).index === 0;
+        const solved = (turn.result as AnswerResult).index === 0;
         return turn.endDialog({ fixId: fix.id, solved, verified: true } satisfies FixResult);
       }),
     );
@@ -115,12 +114,8 @@ export class FixDialog extends ComponentDialog {
         return turn.beginDialog(CONFIRM_STEP_DIALOG, { step, attempt: 1 } satisfies ConfirmStepOptions);
       case 'question':
         return turn.prompt(
-          CHOICE_PROMPT,
-          choicePromptOptions(
-            step.say,
-            step.choices.map((c) => ({ value: c.label })),
-            this.messages.text.question_reprompt,
-          ),
+          ANSWER_PROMPT,
+          answerPromptOptions('question', step.say, this.messages.text.question_reprompt, step.choices, step.unsure),
         );
       case 'check':
         return turn.beginDialog(this.checkDialogId(step.id), turn.options);
@@ -134,7 +129,7 @@ export class FixDialog extends ComponentDialog {
   private recordAnswer(turn: WaterfallStepContext, previous: Step | undefined): void {
     if (!previous || turn.result === undefined) return;
     stepValues(turn)[previous.id] =
-      previous.kind === 'question' ? previous.choices[(turn.result as FoundChoice).index]?.value : turn.result;
+      previous.kind === 'question' ? previous.choices[(turn.result as AnswerResult).index]?.value : turn.result;
   }
 
   /**

@@ -1,10 +1,13 @@
-import { ComponentDialog, Dialog, DialogTurnStatus, WaterfallDialog, recognizeChoices } from 'botbuilder-dialogs';
-import type { Choice, DialogContext, DialogTurnResult, FoundChoice, WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, Dialog, DialogTurnStatus, WaterfallDialog } from 'botbuilder-dialogs';
+import type { DialogContext, DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder-core';
 import type { Content } from '../content/types';
 import type { Entity, IntentName } from '../nlu/types';
-import { ButtonChoicePrompt, choicePromptOptions } from './choices';
+import type { AnswerResult } from './answers/answer-prompt';
+import { decideInFix } from './answers/decide-in-fix';
+import { activePromptSpec, answerPromptOptions, buttonOption, createAnswerPrompt } from './answers/prompts';
 import { FixDialog } from './fix-dialog';
+import type { FixResult } from './fix-dialog';
 import type { StepChecks } from './checks/types';
 import { named } from './named-step';
 import { Replies } from './replies';
@@ -19,9 +22,8 @@ export const MAIN_DIALOG = 'main';
 const ROUTE = 'main.route';
 const CLARIFY = 'main.clarify';
 const CLARIFY_PROMPT = 'main.clarify.prompt';
-
-/** Intents that may interrupt any step; the step resumes afterwards (except cancel). */
-const INTERRUPTIONS: readonly IntentName[] = ['help', 'cancel', 'human_agent'];
+const STOP = 'main.stop';
+const STOP_PROMPT = 'main.stop.prompt';
 
 export interface MainDialogDeps {
   content: Content;
@@ -48,6 +50,7 @@ export class MainDialog extends ComponentDialog {
   private readonly content: Content;
   private readonly thresholds: Thresholds;
   private readonly progress: StatePropertyAccessor<ConversationProgress>;
+  private readonly fixIntents: ReadonlySet<IntentName>;
   readonly replies: Replies;
 
   constructor(deps: MainDialogDeps) {
@@ -59,13 +62,17 @@ export class MainDialog extends ComponentDialog {
     this.thresholds = deps.thresholds;
     this.progress = deps.progress;
     this.replies = new Replies(deps.content);
+    this.fixIntents = new Set(deps.content.fixes.map((f) => f.intent));
 
-    const fixCount = deps.content.fixes.length;
-    for (const fix of deps.content.fixes) this.addDialog(new FixDialog(fix, deps.content.messages, deps.checks, fixCount));
+    const { messages, fixes } = deps.content;
+    const answerThresholds = deps.thresholds.answers;
+    for (const fix of fixes) this.addDialog(new FixDialog(fix, messages, deps.checks, fixes.length, answerThresholds));
     this.addDialog(createTroubleshootDialog({ ...deps, replies: this.replies }));
     // Accepts any answer: one that matches no button is routed afresh rather than asked again forever.
-    this.addDialog(new ButtonChoicePrompt(CLARIFY_PROMPT, async () => true));
+    this.addDialog(createAnswerPrompt(CLARIFY_PROMPT, messages, answerThresholds, true));
     this.addDialog(this.createClarifyDialog());
+    this.addDialog(createAnswerPrompt(STOP_PROMPT, messages, answerThresholds));
+    this.addDialog(this.createStopDialog());
     this.addDialog(
       new WaterfallDialog(ROUTE, [
         named(`${ROUTE}.decide`, (turn: WaterfallStepContext) => this.decideStep(turn)),
@@ -159,14 +166,12 @@ export class MainDialog extends ComponentDialog {
     const { messages } = this.content;
     return new WaterfallDialog(CLARIFY, [
       named(`${CLARIFY}.ask`, async (turn: WaterfallStepContext<{ intents: IntentName[] }>) => {
-        const choices: Choice[] = [
-          ...turn.options.intents.map((i) => ({ value: messages.intentLabels[i] ?? i })),
-          { value: messages.text.clarify_other },
-        ];
-        return turn.prompt(CLARIFY_PROMPT, choicePromptOptions(messages.text.clarify, choices, messages.text.question_reprompt));
+        const labels = [...turn.options.intents.map((i) => messages.intentLabels[i] ?? i), messages.text.clarify_other];
+        const options = labels.map((label) => ({ label, means: [], words: [] }));
+        return turn.prompt(CLARIFY_PROMPT, answerPromptOptions('clarify', messages.text.clarify, messages.text.question_reprompt, options));
       }),
       named(`${CLARIFY}.answer`, async (turn: WaterfallStepContext<{ intents: IntentName[] }>) => {
-        const found = turn.result as FoundChoice | undefined;
+        const found = turn.result as AnswerResult | undefined;
         if (!found) return turn.endDialog({ reroute: true } satisfies ClarifyResult);
         const chosen = turn.options.intents[found.index];
         if (!chosen) await turn.context.sendActivity(messages.text.fallback);
@@ -176,46 +181,70 @@ export class MainDialog extends ComponentDialog {
   }
 
   /**
-   * Help, cancel and "human" work at every step, and a clear new symptom
-   * switches to its fix; unless the words answer the question on screen.
+   * "Stop troubleshooting?" asked before a running fix is cancelled: a
+   * misread word must never wipe the user's progress.
+   */
+  private createStopDialog(): WaterfallDialog {
+    const { text } = this.content.messages;
+    const options = [buttonOption(this.content.messages, 'stop_yes'), buttonOption(this.content.messages, 'stop_no')];
+    return new WaterfallDialog(STOP, [
+      named(`${STOP}.ask`, (turn: WaterfallStepContext) =>
+        turn.prompt(STOP_PROMPT, answerPromptOptions('stop', text.stop_confirm, text.stop_confirm, options)),
+      ),
+      named(`${STOP}.answer`, async (turn: WaterfallStepContext) => {
+        if ((turn.result as AnswerResult).index === 0) return this.stopNow(turn);
+        await turn.context.sendActivity(text.carry_on);
+        // Ending here resumes the fix underneath, which asks its question again.
+        return turn.endDialog();
+      }),
+    ]);
+  }
+
+  private async stopNow(dc: DialogContext): Promise<DialogTurnResult> {
+    await dc.cancelAllDialogs();
+    await this.progress.set(dc.context, NEW_PROGRESS());
+    await this.replies.menu(dc.context, this.content.messages.text.cancelled);
+    return { status: DialogTurnStatus.complete };
+  }
+
+  /**
+   * Every message while a prompt waits goes through one decision
+   * (`decideInFix`): an answer to the question on screen wins; "it works now"
+   * ends the running fix as solved; help and "talk to a person" answer and
+   * resume; a wish to stop is confirmed first; a clear new symptom switches.
    */
   protected override async onContinueDialog(innerDC: DialogContext): Promise<DialogTurnResult> {
     const parse = getTurnUnderstanding(innerDC.context);
-    const intent = parse?.intent;
-    if (!parse || !intent || intent.confidence < this.thresholds.route || answersActivePrompt(innerDC, parse.text)) {
-      return super.onContinueDialog(innerDC);
-    }
+    if (!parse) return super.onContinueDialog(innerDC);
     const { text } = this.content.messages;
     const context = innerDC.context;
-    if (INTERRUPTIONS.includes(intent.name)) {
-      if (intent.name === 'cancel') {
-        await innerDC.cancelAllDialogs();
-        await this.progress.set(context, NEW_PROGRESS());
-        await this.replies.menu(context, text.cancelled);
-        return { status: DialogTurnStatus.complete };
-      }
-      if (intent.name === 'help') await context.sendActivity(text.help);
-      else await this.replies.human(context);
-      await context.sendActivity(text.help_resume);
-      await innerDC.repromptDialog();
-      return Dialog.EndOfTurn;
-    }
-    const symptomFix = this.content.fixes.find((f) => f.intent === intent.name);
     const runningFix = this.content.fixes.find((f) => f.id === innerDC.activeDialog?.id);
-    if (symptomFix && runningFix && symptomFix !== runningFix) {
-      await innerDC.cancelAllDialogs();
-      await context.sendActivity(text.switch_fix);
-      return this.act(innerDC, intent.name, parse.entities);
+    const action = decideInFix({
+      prompt: activePromptSpec(innerDC),
+      parse,
+      thresholds: this.thresholds,
+      runningFix: runningFix?.intent,
+      fixIntents: this.fixIntents,
+      personLabel: text.talk_to_person,
+    });
+    switch (action.kind) {
+      case 'answer':
+        return super.onContinueDialog(innerDC);
+      case 'solved':
+        return innerDC.endDialog({ fixId: runningFix!.id, solved: true, verified: true } satisfies FixResult);
+      case 'help':
+      case 'human':
+        if (action.kind === 'help') await context.sendActivity(text.help);
+        else await this.replies.human(context);
+        await context.sendActivity(text.help_resume);
+        await innerDC.repromptDialog();
+        return Dialog.EndOfTurn;
+      case 'stop':
+        return runningFix ? innerDC.beginDialog(STOP) : this.stopNow(innerDC);
+      case 'switch':
+        await innerDC.cancelAllDialogs();
+        await context.sendActivity(text.switch_fix);
+        return this.act(innerDC, action.intent, parse.entities);
     }
-    return super.onContinueDialog(innerDC);
   }
-}
-
-/** True when the text picks one of the choices of the prompt waiting for an answer. */
-function answersActivePrompt(dc: DialogContext, text: string): boolean {
-  let leaf = dc;
-  while (leaf.child) leaf = leaf.child;
-  const options = leaf.activeDialog?.state?.options as { choices?: Choice[] } | undefined;
-  if (!options?.choices?.length) return false;
-  return recognizeChoices(text, options.choices).length > 0;
 }

@@ -1,11 +1,14 @@
 import type { MenuItem } from '../content/types';
 import type { IntentName, ParseResult } from '../nlu/types';
+import type { AnswerThresholds } from './answers/recognize-answer';
 
 export interface Thresholds {
   /** At or above: act on the top intent. */
   route: number;
   /** At or above (and below route): ask which of the top readings was meant. */
   ask: number;
+  /** Per answer intent: the least confidence at which a typed answer's meaning counts. */
+  answers: AnswerThresholds;
 }
 
 export type Decision =
@@ -15,7 +18,7 @@ export type Decision =
   | { kind: 'fallback' };
 
 export interface RoutingRules {
-  thresholds: Thresholds;
+  thresholds: Pick<Thresholds, 'route' | 'ask'>;
   menu: readonly MenuItem[];
   androidWords: readonly string[];
 }

@@ -3,26 +3,26 @@ import { DEFAULT_NLU_OPTIONS } from './options';
 import type { NluOptions } from './options';
 import { trainTextClassifier } from './text-classifier';
 import { INTENTS } from './types';
-import type { IntentExamples, IntentName, IntentScore, Nlu, ParseResult } from './types';
+import type { AnswerExamples, AnswerScore, IntentExamples, IntentName, IntentScore, Nlu, ParseResult } from './types';
 
 export { DEFAULT_NLU_OPTIONS };
 export type { NluOptions };
 
-/** A message the classifier can say nothing about: all the weight on `none`. */
-function outOfScope(text: string): ParseResult {
-  const ranking: IntentScore[] = [
-    { name: 'none', confidence: 1 },
-    ...INTENTS.filter((n) => n !== 'none').map((name) => ({ name, confidence: 0 })),
-  ];
-  return { text, intent: ranking[0] as IntentScore, intent_ranking: ranking, entities: extractEntities(text) };
-}
+/** The ranking of a message the classifier can say nothing about: all the weight on `none`. */
+const OUT_OF_SCOPE: readonly IntentScore[] = [
+  { name: 'none', confidence: 1 },
+  ...INTENTS.filter((n) => n !== 'none').map((name) => ({ name, confidence: 0 })),
+];
+const NOT_AN_ANSWER: readonly AnswerScore[] = [{ name: 'other', confidence: 1 }];
 
 /**
  * Trains the intent classifier on the loaded examples (deterministic, at
  * start-up) and returns the parser: the intents of a first message plus
- * rule-based entities, in the shape of Rasa's /model/parse.
+ * rule-based entities, in the shape of Rasa's /model/parse. Given answer
+ * examples (intents/answers/), a second model on the same engine reads how
+ * the text answers a prompt (`answer_ranking`).
  */
-export function createNlu(intents: readonly IntentExamples[], options: Partial<NluOptions> = {}): Nlu {
+export function createNlu(intents: readonly IntentExamples[], options: Partial<NluOptions> = {}, answers: readonly AnswerExamples[] = []): Nlu {
   const o: NluOptions = { ...DEFAULT_NLU_OPTIONS, ...options };
   if (!Array.isArray(intents) || intents.length === 0) throw new Error('createNlu: no training examples given');
   const classes: IntentName[] = [...new Set(intents.map((i) => i.intent))];
@@ -32,17 +32,25 @@ export function createNlu(intents: readonly IntentExamples[], options: Partial<N
     classes.map((label) => ({ label, texts: intents.filter((i) => i.intent === label).flatMap((i) => i.examples) })),
     o,
   );
+  const answerModel =
+    answers.length === 0 ? undefined : trainTextClassifier(answers.map((a) => ({ label: a.intent, texts: a.examples })), o);
   // Intents of the contract without examples still appear in the ranking, at 0.
   const absent: IntentScore[] = INTENTS.filter((n) => !classes.includes(n)).map((name) => ({ name, confidence: 0 }));
 
   return {
     parse(text: string): ParseResult {
       const input = typeof text === 'string' ? text : '';
-      if (input.trim() === '') return outOfScope(input);
-      const ranked = classifier.rank(input);
-      if (!ranked) return outOfScope(input);
-      const ranking: IntentScore[] = [...ranked, ...absent];
-      return { text: input, intent: ranking[0] as IntentScore, intent_ranking: ranking, entities: extractEntities(input) };
+      const blank = input.trim() === '';
+      const ranked = blank ? undefined : classifier.rank(input);
+      const ranking: IntentScore[] = ranked ? [...ranked, ...absent] : [...OUT_OF_SCOPE];
+      const answerRanking = !answerModel ? [] : ((blank ? undefined : answerModel.rank(input)) ?? [...NOT_AN_ANSWER]);
+      return {
+        text: input,
+        intent: ranking[0] as IntentScore,
+        intent_ranking: ranking,
+        entities: extractEntities(input),
+        answer_ranking: answerRanking,
+      };
     },
   };
 }

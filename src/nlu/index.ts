@@ -5,6 +5,7 @@
 export { createNlu, DEFAULT_NLU_OPTIONS } from './classifier';
 export type { NluOptions } from './classifier';
 export { DEFAULT_THRESHOLDS } from './thresholds';
+export { DEFAULT_ANSWER_THRESHOLDS } from './answer-thresholds';
 export type { Thresholds } from './thresholds';
 export { extractEntities, extractSizes, extractDevices } from './entities';
 export {
@@ -24,8 +25,12 @@ export type {
   ThresholdOutcome,
   ThresholdPoint,
 } from './evaluate';
-export { INTENTS } from './types';
+export { ANSWER_INTENTS, ANSWER_LABELS, INTENTS } from './types';
 export type {
+  AnswerExamples,
+  AnswerIntent,
+  AnswerLabel,
+  AnswerScore,
   DeviceEntity,
   Entity,
   IntentExamples,

@@ -70,13 +70,23 @@ describe.each(content.fixes.map((fix) => [fix.id, fix] as const))('fix %s', (_id
       assertSaid(reply, [text.human, 'https://support.apple.com/contact', 'https://faq.whatsapp.com', text.help_resume, prompt()]);
     });
 
-    test('start over cancels the fix and shows the menu', async () => {
+    test('start over asks first; "Yes, stop" cancels the fix and shows the menu', async () => {
       const { conversation } = await playTo(fix, path, index + 1);
-      const reply = await conversation.say(SAY.cancel);
+      const asked = await conversation.say(SAY.cancel);
+      assertSaid(asked, [text.stop_confirm]);
+      expect(asked.buttons).toEqual([text.stop_yes, text.stop_no]);
+      const reply = await conversation.say(text.stop_yes);
       assertSaid(reply, [text.cancelled, text.menu_prompt]);
       expect(reply.buttons).toEqual(messages.menu.map((m) => m.label));
       const after = await conversation.say(SAY.hello);
       assertSaid(after, [text.greeting]);
+    });
+
+    test('start over, then "No, carry on", asks the same thing again', async () => {
+      const { conversation } = await playTo(fix, path, index + 1);
+      await conversation.say(SAY.cancel);
+      const reply = await conversation.say(text.stop_no);
+      assertSaid(reply, [text.carry_on, prompt()]);
     });
   });
 

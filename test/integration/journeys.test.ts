@@ -141,11 +141,14 @@ describe('a conversation with the bot over real HTTP, through the loopback chann
     expect(next.text).toBe(step('icloud-access', 'icloud-drive').say);
   });
 
-  test('"start over" mid-fix cancels it and shows the menu; the fix does not carry on', async () => {
+  test('"start over" mid-fix asks first, then cancels it and shows the menu; the fix does not carry on', async () => {
     const c = new Conversation(bot.channel);
     await c.say("my whatsapp won't back up to icloud");
     await c.say(text.choice_done!);
-    const cancelled = await c.say('start over');
+    const asked = await c.say('start over');
+    expect(asked.activities.map((a) => a.text)).toEqual([text.stop_confirm]);
+    expect(asked.buttons).toEqual([text.stop_yes, text.stop_no]);
+    const cancelled = await c.say('yes please');
     expect(cancelled.activities.map((a) => a.text)).toEqual([text.cancelled, text.menu_prompt]);
     expect(cancelled.buttons).toEqual(menu);
 

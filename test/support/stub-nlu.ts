@@ -41,7 +41,7 @@ export class StubNlu implements Nlu {
     else if (tagged && (INTENTS as readonly string[]).includes(tagged)) ranking = sure(tagged as IntentName);
     else if (fixed) ranking = sure(fixed);
     else ranking = [{ name: 'none', confidence: 0.1 }, ...INTENTS.filter((i) => i !== 'none').map((name) => ({ name, confidence: 0.9 / 14 }))];
-    return { text, intent: ranking[0]!, intent_ranking: ranking, entities: extractEntities(text) };
+    return { text, intent: ranking[0]!, intent_ranking: ranking, entities: extractEntities(text), answer_ranking: [] };
   }
 }
 

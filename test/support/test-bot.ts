@@ -4,11 +4,11 @@ import { MemoryStorage, TestAdapter } from 'botbuilder-core';
 import type { Activity, Storage } from 'botbuilder-core';
 import { buildBot } from '../../src/bot/build-bot';
 import { loadDialogContent } from '../../src/content/load-dialogs';
-import { loadIntents } from '../../src/content/load-intents';
+import { loadAnswerExamples, loadIntents } from '../../src/content/load-intents';
 import type { Content } from '../../src/content/types';
 import { CHECK_SPECS, createChecks } from '../../src/dialogs';
 import type { StatusSource, StepChecks } from '../../src/dialogs';
-import { createNlu, DEFAULT_THRESHOLDS } from '../../src/nlu';
+import { createNlu, DEFAULT_ANSWER_THRESHOLDS, DEFAULT_THRESHOLDS } from '../../src/nlu';
 import type { Nlu } from '../../src/nlu';
 import type { ServiceStatus } from '../../src/status';
 
@@ -20,7 +20,8 @@ let shared: { content: Content; nlu: Nlu } | undefined;
 export function realContent(): { content: Content; nlu: Nlu } {
   if (!shared) {
     const content = loadDialogContent(join(ROOT, 'dialogs'), CHECK_SPECS);
-    shared = { content, nlu: createNlu(loadIntents(join(ROOT, 'intents'))) };
+    const intents = join(ROOT, 'intents');
+    shared = { content, nlu: createNlu(loadIntents(intents), {}, loadAnswerExamples(intents)) };
   }
   return shared;
 }
@@ -55,7 +56,7 @@ export class TestConversation {
       content: options.content ?? real.content,
       checks: checksWith(() => this.status),
       nlu: options.nlu ?? real.nlu,
-      thresholds: DEFAULT_THRESHOLDS,
+      thresholds: { ...DEFAULT_THRESHOLDS, answers: DEFAULT_ANSWER_THRESHOLDS },
       storage: this.storage,
     });
     this.adapter = new TestAdapter((context) => bot.run(context), { channelId: 'webchat' } as Partial<Activity>);

@@ -1,10 +1,13 @@
 import { TextPrompt, WaterfallDialog, ComponentDialog } from 'botbuilder-dialogs';
-import type { PromptValidatorContext, WaterfallStepContext } from 'botbuilder-dialogs';
+import type { PromptOptions, PromptValidatorContext, WaterfallStepContext } from 'botbuilder-dialogs';
 import type { TurnContext } from 'botbuilder-core';
 import type { CheckStep } from '../../content/types';
 import type { SizeEntity } from '../../nlu/types';
 import type { FixOptions } from '../fix-dialog';
 import { messageWithButtons } from '../choices';
+import { readingOf } from '../answers/answer-prompt';
+import { recognizeAnswer } from '../answers/recognize-answer';
+import type { AnswerThresholds, PromptSpec } from '../answers/recognize-answer';
 import { named, stepValues } from '../named-step';
 import { fill } from '../text';
 import { getTurnUnderstanding } from '../turn-understanding';
@@ -28,17 +31,24 @@ export const storageSpaceCheck: StepCheck = {
     text: ['ask_backup', 'ask_free', 'reprompt', 'skip_label', 'enough', 'short', 'skipped'],
     settings: { factor: 'number', skip_words: 'string' },
   },
-  create: (dialogId, step) => new StorageSpaceDialog(dialogId, step),
+  create: (dialogId, step, _messages, answerThresholds) => new StorageSpaceDialog(dialogId, step, answerThresholds),
 };
 
 class StorageSpaceDialog extends ComponentDialog {
-  constructor(id: string, private readonly step: CheckStep) {
+  /** The size prompt's one button, Skip, also taken when the user doesn't know or can't find the size. */
+  private readonly spec: PromptSpec;
+
+  constructor(
+    id: string,
+    private readonly step: CheckStep,
+    private readonly answerThresholds: AnswerThresholds,
+  ) {
     super(id);
     const skipWords = String(step.settings.skip_words)
       .split(',')
-      .map((w) => w.trim().toLowerCase())
+      .map((w) => w.trim())
       .filter(Boolean);
-    this.skipWords = [...skipWords, step.text.skip_label!.toLowerCase()];
+    this.spec = { kind: 'size', options: [{ label: step.text.skip_label!, means: ['dont_know', 'cant_find'], words: skipWords }] };
     this.addDialog(new TextPrompt(SIZE_PROMPT, (prompt) => this.validate(prompt)));
     this.addDialog(
       new WaterfallDialog(`${id}.flow`, [
@@ -57,8 +67,6 @@ class StorageSpaceDialog extends ComponentDialog {
     this.initialDialogId = `${id}.flow`;
   }
 
-  private readonly skipWords: string[];
-
   /** Uses a size the user already gave (e.g. "backup is 3.4 GB and I have 5 GB free"), else asks. */
   private async ask(turn: WaterfallStepContext<FixOptions>, role: Role, textKey: string) {
     const given = pickSize(turn.options.entities ?? [], role);
@@ -70,7 +78,8 @@ class StorageSpaceDialog extends ComponentDialog {
     const skip = [this.step.text.skip_label!];
     const prompt = messageWithButtons(channelId, this.step.text[textKey]!, skip);
     const retryPrompt = messageWithButtons(channelId, this.step.text.reprompt!, skip);
-    return turn.prompt(SIZE_PROMPT, { prompt, retryPrompt });
+    // The spec rides along in the prompt's options so the interruption check reads this prompt like any other.
+    return turn.prompt(SIZE_PROMPT, { prompt, retryPrompt, spec: this.spec } as PromptOptions);
   }
 
   /** Reads the answer to a size question (the prompt result), unless the size was known already. */
@@ -105,9 +114,8 @@ class StorageSpaceDialog extends ComponentDialog {
   }
 
   private async validate(prompt: PromptValidatorContext<string>): Promise<boolean> {
-    const text = (prompt.recognized.value ?? '').trim().toLowerCase();
-    if (sizeInReply(prompt.context, text, 'backup') !== undefined) return true;
-    if (this.skipWords.some((w) => text.includes(w))) return true;
+    const recognized = recognizeAnswer(this.spec, readingOf(prompt.context), this.answerThresholds);
+    if (recognized.kind === 'value' || recognized.kind === 'option') return true;
     // After a few tries, carry on without the number rather than loop forever.
     return prompt.attemptCount >= MAX_ATTEMPTS;
   }

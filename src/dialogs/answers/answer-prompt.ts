@@ -1,0 +1,96 @@
+import { Prompt } from 'botbuilder-dialogs';
+import type { PromptOptions, PromptRecognizerResult } from 'botbuilder-dialogs';
+import type { TurnContext } from 'botbuilder-core';
+import type { AnswerIntent } from '../../nlu/types';
+import { messageWithButtons } from '../choices';
+import { getTurnUnderstanding } from '../turn-understanding';
+import { recognizeAnswer } from './recognize-answer';
+import type { AnswerReading, AnswerThresholds, PromptSpec } from './recognize-answer';
+
+/** A prompt's options; kept in dialog state, so the interruption check can read `spec` too. */
+export interface AnswerPromptOptions extends PromptOptions {
+  prompt: string;
+  /** Said after a miss: what the prompt needs. */
+  retryPrompt: string;
+  spec: PromptSpec;
+  /** Said when the user doesn't know the answer (how to find out), before asking again. */
+  unsure?: string;
+}
+
+/** The option the user picked, and the meaning that picked it when it was typed. */
+export interface AnswerResult {
+  index: number;
+  label: string;
+  meaning?: AnswerIntent;
+}
+
+export interface AnswerPromptDeps {
+  thresholds: AnswerThresholds;
+  /** After this many misses in a row the prompt also offers a person. */
+  patience: number;
+  /** What the prompt says then, and the button it adds. */
+  personOffer: string;
+  personLabel: string;
+  /** Anything that picks no option ends the prompt with no result (the caller reads it afresh). */
+  acceptAnything?: boolean;
+}
+
+interface PromptState {
+  misses?: number;
+  lastMeaning?: AnswerIntent;
+}
+
+/**
+ * A choice prompt that understands typed answers through `recognizeAnswer`
+ * (labels, bare numbers, the options' own words, the answer model's meanings)
+ * and asks again a bounded number of times, each time saying what it needs;
+ * after that it offers the options plus talking to a person.
+ */
+export class AnswerPrompt extends Prompt<AnswerResult | undefined> {
+  constructor(
+    dialogId: string,
+    private readonly deps: AnswerPromptDeps,
+  ) {
+    super(dialogId);
+    if (!deps?.thresholds || !(deps.patience >= 1) || !deps.personOffer || !deps.personLabel) {
+      throw new Error('AnswerPrompt needs thresholds, patience >= 1, personOffer and personLabel');
+    }
+  }
+
+  protected override async onPrompt(context: TurnContext, state: PromptState, options: AnswerPromptOptions, isRetry: boolean): Promise<void> {
+    const channel = context.activity.channelId;
+    const labels = options.spec.options.map((o) => o.label);
+    if (!isRetry) {
+      await context.sendActivity(messageWithButtons(channel, options.prompt, labels));
+    } else if (state.lastMeaning === 'dont_know' && options.unsure) {
+      await context.sendActivity(messageWithButtons(channel, `${options.unsure}\n\n${options.prompt}`, labels));
+    } else if ((state.misses ?? 0) <= this.deps.patience) {
+      await context.sendActivity(messageWithButtons(channel, options.retryPrompt, labels));
+    } else {
+      await context.sendActivity(messageWithButtons(channel, this.deps.personOffer, [...labels, this.deps.personLabel]));
+    }
+  }
+
+  protected override async onRecognize(
+    context: TurnContext,
+    state: PromptState,
+    options: AnswerPromptOptions,
+  ): Promise<PromptRecognizerResult<AnswerResult | undefined>> {
+    const recognized = recognizeAnswer(options.spec, readingOf(context), this.deps.thresholds);
+    if (recognized.kind === 'option') {
+      const label = options.spec.options[recognized.index]!.label;
+      state.lastMeaning = undefined;
+      return { succeeded: true, value: { index: recognized.index, label, ...(recognized.meaning ? { meaning: recognized.meaning } : {}) } };
+    }
+    if (this.deps.acceptAnything) return { succeeded: true, value: undefined };
+    state.lastMeaning = recognized.kind === 'meaning' ? recognized.intent : undefined;
+    // Not knowing is understood (and answered with how to find out); it is not a miss.
+    if (state.lastMeaning !== 'dont_know') state.misses = (state.misses ?? 0) + 1;
+    return { succeeded: false };
+  }
+}
+
+/** The turn's understanding, or the bare text when there is none (a message the NLU did not see). */
+export function readingOf(context: TurnContext): AnswerReading {
+  return getTurnUnderstanding(context) ?? { text: context.activity.text ?? '', answer_ranking: [], entities: [] };
+}
