@@ -285,20 +285,22 @@ function readEscalation(reader: FieldReader, root: Obj): EscalationDefinition {
  * own). Both optional: the label itself is always understood.
  */
 function readMeaning(reader: FieldReader, obj: Obj, path: YamlPath): AnswerMeaning {
-  const texts = (key: 'means' | 'words'): string[] =>
-    obj[key] === undefined
-      ? []
-      : reader.list(obj, key, path).flatMap((w, i) => {
-          if (typeof w === 'string' && w.trim()) return [w.trim()];
-          reader.fail([...path, key, i], `each entry of "${key}" must be non-empty text`);
-          return [];
-        });
-  const means = texts('means').filter((m, i) => {
+  const means = readTextList(reader, obj, 'means', path).filter((m, i) => {
     if ((ANSWER_INTENTS as readonly string[]).includes(m)) return true;
     reader.fail([...path, 'means', i], `"${m}" is not an answer intent (${ANSWER_INTENTS.join(', ')})`, 'UNKNOWN_ANSWER_INTENT');
     return false;
   }) as AnswerIntent[];
-  return { means, words: texts('words') };
+  return { means, words: readTextList(reader, obj, 'words', path) };
+}
+
+/** An optional list of non-empty texts. */
+function readTextList(reader: FieldReader, obj: Obj, key: string, path: YamlPath): string[] {
+  if (obj[key] === undefined) return [];
+  return reader.list(obj, key, path).flatMap((w, i) => {
+    if (typeof w === 'string' && w.trim()) return [w.trim()];
+    reader.fail([...path, key, i], `each entry of "${key}" must be non-empty text`);
+    return [];
+  });
 }
 
 /** Two buttons of one prompt must not claim the same meaning or the same words: a typed answer would pick either. */
@@ -334,8 +336,26 @@ function readButtonAnswers(reader: FieldReader, root: Obj): Record<ButtonKey, An
   return answers;
 }
 
+/** `answer_words`: per answer intent, words that say it on their own. */
+function readAnswerWords(reader: FieldReader, root: Obj): Partial<Record<AnswerIntent, string[]>> {
+  const obj = (root.answer_words === undefined ? {} : reader.object(root.answer_words, ['answer_words'])) ?? {};
+  reader.onlyKeys(obj, ANSWER_INTENTS, ['answer_words']);
+  const words: Partial<Record<AnswerIntent, string[]>> = {};
+  const owner = new Map<string, AnswerIntent>();
+  for (const intent of ANSWER_INTENTS) {
+    if (obj[intent] === undefined) continue;
+    words[intent] = readTextList(reader, obj, intent, ['answer_words']);
+    for (const word of words[intent]) {
+      const first = owner.get(foldWords(word));
+      if (first) reader.fail(['answer_words', intent], `"${word}" is also a word of "${first}": a typed answer could mean either`, 'AMBIGUOUS_ANSWER');
+      else owner.set(foldWords(word), intent);
+    }
+  }
+  return words;
+}
+
 function readMessages(reader: FieldReader, root: Obj): Messages {
-  reader.onlyKeys(root, ['version', 'kind', 'text', 'menu', 'intent_labels', 'android_words', 'answers'], []);
+  reader.onlyKeys(root, ['version', 'kind', 'text', 'menu', 'intent_labels', 'android_words', 'answers', 'answer_words'], []);
   const textObj = reader.object(root.text ?? null, ['text']) ?? {};
   const text = {} as Record<MessageKey, string>;
   for (const key of MESSAGE_KEYS) text[key] = reader.string(textObj, key, ['text']);
@@ -365,7 +385,7 @@ function readMessages(reader: FieldReader, root: Obj): Messages {
     reader.fail(['android_words', i], 'each android word must be non-empty text');
     return [];
   });
-  return { text, menu, intentLabels, androidWords, answers: readButtonAnswers(reader, root) };
+  return { text, menu, intentLabels, androidWords, answers: readButtonAnswers(reader, root), answerWords: readAnswerWords(reader, root) };
 }
 
 function readIntent(reader: FieldReader, obj: Obj, key: string, path: YamlPath): IntentName {

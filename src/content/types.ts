@@ -156,6 +156,8 @@ export interface Messages {
   androidWords: readonly string[];
   /** What each of the bot's own buttons means when typed. */
   answers: Readonly<Record<ButtonKey, AnswerMeaning>>;
+  /** Words that carry a meaning on their own ("yep", "nope"): every button that means it understands them. */
+  answerWords: Readonly<Partial<Record<AnswerIntent, readonly string[]>>>;
 }
 
 export interface Content {

@@ -4,7 +4,7 @@ import type { Condition, FixDefinition, Messages, Step } from '../content/types'
 import type { Entity } from '../nlu/types';
 import type { AnswerResult } from './answers/answer-prompt';
 import { answerPromptOptions, buttonOption, createAnswerPrompt } from './answers/prompts';
-import type { AnswerThresholds } from './answers/recognize-answer';
+import type { AnswerLexicon } from './answers/recognize-answer';
 import { CONFIRM_STEP_DIALOG, createConfirmStepDialog } from './confirm-step-dialog';
 import type { ConfirmStepOptions } from './confirm-step-dialog';
 import { named, stepValues } from './named-step';
@@ -50,17 +50,17 @@ export class FixDialog extends ComponentDialog {
     checks: StepChecks,
     /** How many fixes there are, for "fix 2 of 8". */
     private readonly fixCount: number,
-    answerThresholds: AnswerThresholds,
+    lexicon: AnswerLexicon,
   ) {
     super(fix.id);
     this.flowId = `${fix.id}.flow`;
-    this.addDialog(createAnswerPrompt(ANSWER_PROMPT, messages, answerThresholds));
+    this.addDialog(createAnswerPrompt(ANSWER_PROMPT, messages, lexicon));
     this.addDialog(createConfirmStepDialog(messages, ANSWER_PROMPT));
     for (const step of fix.steps) {
       if (step.kind !== 'check') continue;
       const check = checks[step.check];
       if (!check) throw new Error(`fix "${fix.id}" uses check "${step.check}", which is not registered`);
-      this.addDialog(check.create(this.checkDialogId(step.id), step, messages, answerThresholds));
+      this.addDialog(check.create(this.checkDialogId(step.id), step, messages, lexicon));
     }
     this.addDialog(new FixFlow(this.flowId, this.buildSteps(), fix.version));
     this.initialDialogId = this.flowId;

@@ -5,7 +5,8 @@ import type { Content } from '../content/types';
 import type { Entity, IntentName } from '../nlu/types';
 import type { AnswerResult } from './answers/answer-prompt';
 import { decideInFix } from './answers/decide-in-fix';
-import { activePromptSpec, answerPromptOptions, buttonOption, createAnswerPrompt } from './answers/prompts';
+import { activePromptSpec, answerLexicon, answerPromptOptions, buttonOption, createAnswerPrompt } from './answers/prompts';
+import type { AnswerLexicon } from './answers/recognize-answer';
 import { FixDialog } from './fix-dialog';
 import type { FixResult } from './fix-dialog';
 import type { StepChecks } from './checks/types';
@@ -51,6 +52,7 @@ export class MainDialog extends ComponentDialog {
   private readonly thresholds: Thresholds;
   private readonly progress: StatePropertyAccessor<ConversationProgress>;
   private readonly fixIntents: ReadonlySet<IntentName>;
+  private readonly lexicon: AnswerLexicon;
   readonly replies: Replies;
 
   constructor(deps: MainDialogDeps) {
@@ -65,13 +67,14 @@ export class MainDialog extends ComponentDialog {
     this.fixIntents = new Set(deps.content.fixes.map((f) => f.intent));
 
     const { messages, fixes } = deps.content;
-    const answerThresholds = deps.thresholds.answers;
-    for (const fix of fixes) this.addDialog(new FixDialog(fix, messages, deps.checks, fixes.length, answerThresholds));
+    const lexicon = answerLexicon(messages, deps.thresholds.answers);
+    this.lexicon = lexicon;
+    for (const fix of fixes) this.addDialog(new FixDialog(fix, messages, deps.checks, fixes.length, lexicon));
     this.addDialog(createTroubleshootDialog({ ...deps, replies: this.replies }));
     // Accepts any answer: one that matches no button is routed afresh rather than asked again forever.
-    this.addDialog(createAnswerPrompt(CLARIFY_PROMPT, messages, answerThresholds, true));
+    this.addDialog(createAnswerPrompt(CLARIFY_PROMPT, messages, lexicon, true));
     this.addDialog(this.createClarifyDialog());
-    this.addDialog(createAnswerPrompt(STOP_PROMPT, messages, answerThresholds));
+    this.addDialog(createAnswerPrompt(STOP_PROMPT, messages, lexicon));
     this.addDialog(this.createStopDialog());
     this.addDialog(
       new WaterfallDialog(ROUTE, [
@@ -94,7 +97,7 @@ export class MainDialog extends ComponentDialog {
     const parse = getTurnUnderstanding(turn.context);
     if (!parse) return turn.endDialog();
     const { messages } = this.content;
-    const decision = decide(parse, { thresholds: this.thresholds, menu: messages.menu, androidWords: messages.androidWords });
+    const decision = decide(parse, { thresholds: this.thresholds, menu: messages.menu, androidWords: messages.androidWords, fixIntents: this.fixIntents });
     const progress = await this.progress.get(turn.context, NEW_PROGRESS());
     switch (decision.kind) {
       case 'route':
@@ -222,7 +225,8 @@ export class MainDialog extends ComponentDialog {
     const action = decideInFix({
       prompt: activePromptSpec(innerDC),
       parse,
-      thresholds: this.thresholds,
+      route: this.thresholds.route,
+      lexicon: this.lexicon,
       runningFix: runningFix?.intent,
       fixIntents: this.fixIntents,
       personLabel: text.talk_to_person,

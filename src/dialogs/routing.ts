@@ -21,10 +21,22 @@ export interface RoutingRules {
   thresholds: Pick<Thresholds, 'route' | 'ask'>;
   menu: readonly MenuItem[];
   androidWords: readonly string[];
+  /** Intents that start a fix of their own (from content): the specific causes. */
+  fixIntents: ReadonlySet<IntentName>;
 }
 
 // A reading this unlikely is noise, not worth a button.
 const MIN_CLARIFY_CONFIDENCE = 0.05;
+
+/** The complaint that troubleshooting is needed, without a cause: it starts the whole sequence. */
+export const GENERIC_COMPLAINT: IntentName = 'backup_not_working';
+/**
+ * A specific cause read this strongly beside the generic complaint decides
+ * where troubleshooting starts ("could Apple's servers be the problem? my
+ * backup keeps failing" starts at the status fix). Set on the development
+ * split's mixed and generic messages (reports/answers-eval.md, routing).
+ */
+export const MIXED_CAUSE_MIN = 0.25;
 
 /** Decides what to do with a message that arrives when no dialog is running. */
 export function decide(parse: ParseResult, rules: RoutingRules): Decision {
@@ -35,6 +47,8 @@ export function decide(parse: ParseResult, rules: RoutingRules): Decision {
 
   const { name, confidence } = parse.intent;
   const { route, ask } = rules.thresholds;
+  const cause = specificCause(parse, rules);
+  if (cause) return { kind: 'route', intent: cause };
   if (confidence >= route) return { kind: 'route', intent: name };
   if (name === 'none') return confidence >= ask ? { kind: 'route', intent: 'none' } : { kind: 'fallback' };
   if (confidence >= ask) {
@@ -46,6 +60,21 @@ export function decide(parse: ParseResult, rules: RoutingRules): Decision {
     return { kind: 'clarify', intents };
   }
   return { kind: 'fallback' };
+}
+
+/**
+ * A message that is about troubleshooting (its top reading is the generic
+ * complaint or a cause) and names a specific cause: that cause, when the
+ * generic and the cause together reach the route threshold. The generic
+ * complaint decides only when nothing more specific is there.
+ */
+function specificCause(parse: ParseResult, { fixIntents, thresholds }: RoutingRules): IntentName | undefined {
+  const top = parse.intent.name;
+  if (top !== GENERIC_COMPLAINT && !fixIntents.has(top)) return undefined;
+  const cause = parse.intent_ranking.find((r) => fixIntents.has(r.name));
+  const generic = parse.intent_ranking.find((r) => r.name === GENERIC_COMPLAINT)?.confidence ?? 0;
+  if (!cause || cause.confidence < MIXED_CAUSE_MIN) return undefined;
+  return cause.confidence + generic >= thresholds.route ? cause.name : undefined;
 }
 
 function normalise(text: string): string {

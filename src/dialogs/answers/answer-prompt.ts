@@ -5,7 +5,7 @@ import type { AnswerIntent } from '../../nlu/types';
 import { messageWithButtons } from '../choices';
 import { getTurnUnderstanding } from '../turn-understanding';
 import { recognizeAnswer } from './recognize-answer';
-import type { AnswerReading, AnswerThresholds, PromptSpec } from './recognize-answer';
+import type { AnswerLexicon, AnswerReading, PromptSpec } from './recognize-answer';
 
 /** A prompt's options; kept in dialog state, so the interruption check can read `spec` too. */
 export interface AnswerPromptOptions extends PromptOptions {
@@ -25,7 +25,7 @@ export interface AnswerResult {
 }
 
 export interface AnswerPromptDeps {
-  thresholds: AnswerThresholds;
+  lexicon: AnswerLexicon;
   /** After this many misses in a row the prompt also offers a person. */
   patience: number;
   /** What the prompt says then, and the button it adds. */
@@ -52,8 +52,8 @@ export class AnswerPrompt extends Prompt<AnswerResult | undefined> {
     private readonly deps: AnswerPromptDeps,
   ) {
     super(dialogId);
-    if (!deps?.thresholds || !(deps.patience >= 1) || !deps.personOffer || !deps.personLabel) {
-      throw new Error('AnswerPrompt needs thresholds, patience >= 1, personOffer and personLabel');
+    if (!deps?.lexicon || !(deps.patience >= 1) || !deps.personOffer || !deps.personLabel) {
+      throw new Error('AnswerPrompt needs a lexicon, patience >= 1, personOffer and personLabel');
     }
   }
 
@@ -62,7 +62,7 @@ export class AnswerPrompt extends Prompt<AnswerResult | undefined> {
     const labels = options.spec.options.map((o) => o.label);
     if (!isRetry) {
       await context.sendActivity(messageWithButtons(channel, options.prompt, labels));
-    } else if (state.lastMeaning === 'dont_know' && options.unsure) {
+    } else if (options.unsure && unsure(state.lastMeaning)) {
       await context.sendActivity(messageWithButtons(channel, `${options.unsure}\n\n${options.prompt}`, labels));
     } else if ((state.misses ?? 0) <= this.deps.patience) {
       await context.sendActivity(messageWithButtons(channel, options.retryPrompt, labels));
@@ -76,7 +76,7 @@ export class AnswerPrompt extends Prompt<AnswerResult | undefined> {
     state: PromptState,
     options: AnswerPromptOptions,
   ): Promise<PromptRecognizerResult<AnswerResult | undefined>> {
-    const recognized = recognizeAnswer(options.spec, readingOf(context), this.deps.thresholds);
+    const recognized = recognizeAnswer(options.spec, readingOf(context), this.deps.lexicon);
     if (recognized.kind === 'option') {
       const label = options.spec.options[recognized.index]!.label;
       state.lastMeaning = undefined;
@@ -84,10 +84,15 @@ export class AnswerPrompt extends Prompt<AnswerResult | undefined> {
     }
     if (this.deps.acceptAnything) return { succeeded: true, value: undefined };
     state.lastMeaning = recognized.kind === 'meaning' ? recognized.intent : undefined;
-    // Not knowing is understood (and answered with how to find out); it is not a miss.
-    if (state.lastMeaning !== 'dont_know') state.misses = (state.misses ?? 0) + 1;
+    // Not knowing is understood (and answered with how to find out, where the prompt says how); it is not a miss.
+    if (!(options.unsure && unsure(state.lastMeaning))) state.misses = (state.misses ?? 0) + 1;
     return { succeeded: false };
   }
+}
+
+/** "No idea" and "I can't find it" both mean the user cannot answer a question without help. */
+export function unsure(meaning: AnswerIntent | undefined): boolean {
+  return meaning === 'dont_know' || meaning === 'cant_find';
 }
 
 /** The turn's understanding, or the bare text when there is none (a message the NLU did not see). */

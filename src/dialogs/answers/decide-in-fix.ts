@@ -1,7 +1,7 @@
 import { foldWords } from '../../content/fold-words';
 import type { IntentName, ParseResult } from '../../nlu/types';
 import { recognizeAnswer } from './recognize-answer';
-import type { AnswerThresholds, PromptSpec, RecognizedAnswer } from './recognize-answer';
+import type { AnswerLexicon, PromptSpec, RecognizedAnswer } from './recognize-answer';
 
 /** What the bot does with a message that arrives while it waits on a prompt. */
 export type InFixAction =
@@ -15,6 +15,14 @@ export type InFixAction =
   | { kind: 'stop' }
   /** A clear new symptom: switch to the fix for it. */
   | { kind: 'switch'; intent: IntentName };
+
+/**
+ * How sure the intent classifier must be of help / a person / stop to
+ * overrule an answer the answer model alone read. On the development answers
+ * (reports/answers-eval.md) 0.8–0.95 all gave the same accuracy and one
+ * false stop; the route threshold (0.6) gave three.
+ */
+const SURE_REQUEST = 0.9;
 
 /** What an intent of a first message does when it arrives in the middle of a conversation. */
 type Move = 'help' | 'human' | 'stop' | 'switch' | 'nothing';
@@ -35,7 +43,9 @@ export interface InFixInput {
   /** The prompt waiting for an answer (undefined: none is, or it is not one of ours). */
   prompt: PromptSpec | undefined;
   parse: ParseResult;
-  thresholds: { route: number; answers: AnswerThresholds };
+  /** Route threshold of the intent classifier: below it nothing interrupts. */
+  route: number;
+  lexicon: AnswerLexicon;
   /** The intent of the fix that is running, if one is. */
   runningFix: IntentName | undefined;
   /** Intents that start a fix (from content). */
@@ -46,23 +56,37 @@ export interface InFixInput {
 
 /**
  * The in-conversation decision, as a pure function: an answer to the
- * question on screen always wins over an interruption, success is understood
- * at any step of a fix, and only a clear request (at the route threshold)
- * interrupts. Negative answers ("no joy") are answers, never a cancel.
+ * question on screen wins over an interruption, success is understood at any
+ * step of a fix, and only a clear request (at the route threshold)
+ * interrupts. Negative answers ("no joy") are answers, never a cancel; a
+ * failure report naming another fix's symptom switches to that fix. The
+ * other exception: an answer read by the answer model alone (no label, no
+ * words) yields to a request for help, a person or a stop that the intent
+ * classifier is very sure of, and surer than of the answer ("cancel
+ * everything" is not a failure report).
  */
-export function decideInFix({ prompt, parse, thresholds, runningFix, fixIntents, personLabel }: InFixInput): InFixAction {
+export function decideInFix({ prompt, parse, route, lexicon, runningFix, fixIntents, personLabel }: InFixInput): InFixAction {
   if (foldWords(parse.text) === foldWords(personLabel)) return { kind: 'human' };
-  const recognized: RecognizedAnswer = prompt ? recognizeAnswer(prompt, parse, thresholds.answers) : { kind: 'none' };
-  if (recognized.kind === 'option') return { kind: 'answer', recognized };
-  if (recognized.kind === 'meaning') {
-    return recognized.intent === 'solved' && runningFix ? { kind: 'solved' } : { kind: 'answer', recognized };
+  const recognized: RecognizedAnswer = prompt ? recognizeAnswer(prompt, parse, lexicon) : { kind: 'none' };
+  const request = interruption(parse, route, runningFix, fixIntents);
+  if (recognized.kind === 'option' || recognized.kind === 'meaning') {
+    // "Still stuck, now on the videos": a failure that names another fix's symptom goes to that fix.
+    const meaning = recognized.kind === 'option' ? recognized.meaning : recognized.intent;
+    if (request?.kind === 'switch' && meaning === 'still_failing') return request;
+    const guessed = recognized.by === 'meaning' && request && request.kind !== 'switch' && parse.intent.confidence >= SURE_REQUEST && parse.intent.confidence > (recognized.confidence ?? 1);
+    if (guessed) return request;
+    if (recognized.kind === 'meaning' && recognized.intent === 'solved' && runningFix) return { kind: 'solved' };
+    return { kind: 'answer', recognized };
   }
+  if (recognized.kind === 'value') return { kind: 'answer', recognized };
+  return request ?? { kind: 'answer', recognized };
+}
 
+/** What the message asks for as a first message would, when the intent classifier is sure enough. */
+function interruption(parse: ParseResult, route: number, runningFix: IntentName | undefined, fixIntents: ReadonlySet<IntentName>): InFixAction | undefined {
   const { name, confidence } = parse.intent;
-  if (confidence >= thresholds.route) {
-    const move = fixIntents.has(name) ? 'switch' : (MOVES.get(name) ?? 'nothing');
-    if (move === 'switch' && name !== runningFix) return { kind: 'switch', intent: name };
-    if (move === 'help' || move === 'human' || move === 'stop') return { kind: move };
-  }
-  return { kind: 'answer', recognized };
+  if (confidence < route) return undefined;
+  const move = fixIntents.has(name) ? 'switch' : (MOVES.get(name) ?? 'nothing');
+  if (move === 'switch') return name !== runningFix ? { kind: 'switch', intent: name } : undefined;
+  return move === 'nothing' ? undefined : { kind: move };
 }

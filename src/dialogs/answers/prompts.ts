@@ -2,7 +2,7 @@ import type { DialogContext } from 'botbuilder-dialogs';
 import type { ButtonKey, Messages } from '../../content/types';
 import { AnswerPrompt } from './answer-prompt';
 import type { AnswerPromptOptions } from './answer-prompt';
-import type { AnswerOption, AnswerThresholds, PromptKind, PromptSpec } from './recognize-answer';
+import type { AnswerLexicon, AnswerOption, AnswerThresholds, PromptKind, PromptSpec } from './recognize-answer';
 
 /** Misses a prompt answers with what it needs before it also offers a person (the third miss does). */
 export const PROMPT_PATIENCE = 2;
@@ -13,9 +13,9 @@ export function buttonOption(messages: Messages, key: ButtonKey): AnswerOption {
 }
 
 /** An AnswerPrompt that offers a person, in the bot's words, after PROMPT_PATIENCE misses. */
-export function createAnswerPrompt(id: string, messages: Messages, thresholds: AnswerThresholds, acceptAnything = false): AnswerPrompt {
+export function createAnswerPrompt(id: string, messages: Messages, lexicon: AnswerLexicon, acceptAnything = false): AnswerPrompt {
   return new AnswerPrompt(id, {
-    thresholds,
+    lexicon,
     patience: PROMPT_PATIENCE,
     personOffer: messages.text.reprompt_person,
     personLabel: messages.text.talk_to_person,
@@ -31,6 +31,11 @@ export function answerPromptOptions(
   unsure?: string,
 ): AnswerPromptOptions {
   return { prompt, retryPrompt, spec: { kind, options }, ...(unsure ? { unsure } : {}) };
+}
+
+/** What typed answers are read with: the answer model's thresholds and the content's meaning words. */
+export function answerLexicon(messages: Messages, thresholds: AnswerThresholds): AnswerLexicon {
+  return { thresholds, meaningWords: messages.answerWords };
 }
 
 /** The spec of the prompt waiting for an answer at the bottom of the dialog stack, if it is one of ours. */

@@ -20,11 +20,18 @@ export interface PromptSpec {
 /** The least confidence at which the answer model's reading counts, per answer intent. */
 export type AnswerThresholds = Readonly<Record<AnswerIntent, number>>;
 
+/** What the recogniser knows beyond the prompt: the model's thresholds, and words that say a meaning on their own. */
+export interface AnswerLexicon {
+  thresholds: AnswerThresholds;
+  /** messages.yaml `answer_words`: "yep" says affirm at any prompt whose option means affirm. */
+  meaningWords: Readonly<Partial<Record<AnswerIntent, readonly string[]>>>;
+}
+
 export type RecognizedAnswer =
   /** The text picks this option. */
-  | { kind: 'option'; index: number; by: 'label' | 'number' | 'words' | 'meaning'; meaning?: AnswerIntent }
+  | { kind: 'option'; index: number; by: 'label' | 'number' | 'words' | 'meaning'; meaning?: AnswerIntent; confidence?: number }
   /** An answer to the question, but none of the options stands for it (e.g. "not sure", "it works now"). */
-  | { kind: 'meaning'; intent: AnswerIntent }
+  | { kind: 'meaning'; intent: AnswerIntent; by: 'words' | 'meaning'; confidence?: number }
   /** A value the prompt asked for (a size, at a size prompt). */
   | { kind: 'value' }
   | { kind: 'none' };
@@ -37,28 +44,39 @@ export interface AnswerReading {
 }
 
 // A word that turns the phrase after it around: "not done", "I don't see it green". "no" only right before.
-const NEGATORS = new Set(['not', 'dont', 'doesnt', 'didnt', 'isnt', 'wasnt', 'arent', 'havent', 'hasnt', 'never', 'without', 'cant', 'cannot', 'wont', 'nothing']);
+const NEGATORS = new Set(['not', 'dont', 'doesnt', 'didnt', 'isnt', 'wasnt', 'arent', 'werent', 'havent', 'hasnt', 'never', 'without', 'cant', 'cannot', 'couldnt', 'wont', 'wouldnt', 'aint', 'nothing']);
 const NEGATION_WINDOW = 3;
+// A message that starts like a question asks about the words it contains rather than answering with them.
+// ("where" is left out: "where is it?" is how people say they can't find it.)
+const INTERROGATIVES = new Set(['what', 'whats', 'which', 'how', 'why', 'who', 'huh']);
 const BARE_NUMBER = /^\s*(\d{1,2})\s*[.)]?\s*$/;
+const POLAR: ReadonlySet<AnswerIntent> = new Set(['affirm', 'deny']);
 
 /**
  * How a typed answer maps to the prompt on screen, in this order:
- * 1. the exact label, or a bare number ("2") for the option in that place
- *    (at a size prompt, a size or a bare number is the value asked for);
- * 2. "it works now" (the answer model's `solved`): success is understood at any prompt;
- * 3. the longest of an option's own words the text contains, unless negated
- *    ("not green"); a tie between options decides nothing;
- * 4. the answer model's reading above its threshold: the option that means it,
- *    or the bare meaning when no option does;
+ * 1. the exact label or one of an option's words as the whole message, or a
+ *    bare number ("2") for the option in that place (at a size prompt, a size
+ *    or a bare number is the value asked for);
+ * 2. the longest phrase the text contains among the options' own words and
+ *    the words of every meaning (`answer_words`), unless negated ("not
+ *    green") or asked about ("what home button?"); a tie between options
+ *    decides nothing;
+ * 3. the answer model's reading above its threshold;
+ * a meaning found in 2 or 3 picks the option that stands for it, or stays a
+ * bare meaning when none does ("it works now" at any prompt, "no idea" at a
+ * yes/no question);
  * otherwise nothing. A number inside free text ("I have 2 GB free") is never
  * an option's place. Used by the prompts and by the interruption check alike,
  * so the two can never disagree.
  */
-export function recognizeAnswer(prompt: PromptSpec, reading: AnswerReading, thresholds: AnswerThresholds): RecognizedAnswer {
+export function recognizeAnswer(prompt: PromptSpec, reading: AnswerReading, lexicon: AnswerLexicon): RecognizedAnswer {
   const { options } = prompt;
+  const phrases = optionPhrases(options, lexicon.meaningWords);
   const folded = foldWords(reading.text);
-  const byLabel = options.findIndex((o) => foldWords(o.label) === folded && folded !== '');
+  const byLabel = options.findIndex((o) => folded !== '' && foldWords(o.label) === folded);
   if (byLabel >= 0) return { kind: 'option', index: byLabel, by: 'label' };
+  const exact = phrases.find((p) => folded !== '' && p.words.join(' ') === folded);
+  if (exact) return pick(exact, 'words');
   const number = BARE_NUMBER.exec(reading.text);
   if (prompt.kind === 'size') {
     if (number || reading.entities.some((e) => e.entity === 'size')) return { kind: 'value' };
@@ -67,45 +85,70 @@ export function recognizeAnswer(prompt: PromptSpec, reading: AnswerReading, thre
     if (place >= 1 && place <= options.length) return { kind: 'option', index: place - 1, by: 'number' };
   }
 
-  const meaning = understoodMeaning(reading.answer_ranking, thresholds);
-  const meaningOption = (intent: AnswerIntent): RecognizedAnswer => {
-    const index = options.findIndex((o) => o.means.includes(intent));
-    return index >= 0 ? { kind: 'option', index, by: 'meaning', meaning: intent } : { kind: 'meaning', intent };
-  };
-  if (meaning === 'solved') return meaningOption('solved');
+  const tokens = wordTokens(reading.text);
+  const telling = phrases.filter((p) => p.option !== undefined || p.words.length > 1 || !POLAR.has(p.meaning!));
+  const byWords = INTERROGATIVES.has(tokens[0] ?? '') ? undefined : longestPhrase(telling, tokens);
+  if (byWords) return pick(byWords, 'words');
+  const top = understoodMeaning(reading.answer_ranking, lexicon.thresholds);
+  if (!top) return { kind: 'none' };
+  const index = options.findIndex((o) => o.means.includes(top.name));
+  return pick({ option: index >= 0 ? index : undefined, meaning: top.name, confidence: top.confidence }, 'meaning');
+}
 
-  const byWords = longestWordMatch(options, wordTokens(reading.text));
-  if (byWords !== undefined) return { kind: 'option', index: byWords, by: 'words' };
-  return meaning ? meaningOption(meaning) : { kind: 'none' };
+function pick(found: { option?: number; meaning?: AnswerIntent; confidence?: number }, by: 'words' | 'meaning'): RecognizedAnswer {
+  const extra = { ...(found.confidence !== undefined ? { confidence: found.confidence } : {}) };
+  if (found.option !== undefined) return { kind: 'option', index: found.option, by, ...(found.meaning ? { meaning: found.meaning } : {}), ...extra };
+  return { kind: 'meaning', intent: found.meaning!, by, ...extra };
+}
+
+/** A phrase that says something: an option's own word, or a meaning's word (with the option that means it, if any). */
+interface Phrase {
+  option?: number;
+  words: string[];
+  meaning?: AnswerIntent;
+}
+
+/**
+ * A yes or a no no option stands for is read only from a phrase of two words
+ * or more, or from the whole message: a lone "no" inside "there's no Show
+ * All" says nothing about the prompt (while "fixed" says it works anywhere).
+ */
+function optionPhrases(options: readonly AnswerOption[], meaningWords: AnswerLexicon['meaningWords']): Phrase[] {
+  const own = options.flatMap((o, option) => o.words.map((w): Phrase => ({ option, words: wordTokens(w) })));
+  const meanings = (Object.entries(meaningWords) as Array<[AnswerIntent, readonly string[]]>).flatMap(([meaning, words]) => {
+    const index = options.findIndex((o) => o.means.includes(meaning));
+    return words.map((w): Phrase => ({ ...(index >= 0 ? { option: index } : {}), words: wordTokens(w), meaning }));
+  });
+  return [...own, ...meanings].filter((p) => p.words.length > 0);
 }
 
 /** The answer model's top reading when it is an answer intent at or above its threshold. */
-function understoodMeaning(ranking: readonly AnswerScore[], thresholds: AnswerThresholds): AnswerIntent | undefined {
+function understoodMeaning(ranking: readonly AnswerScore[], thresholds: AnswerThresholds): { name: AnswerIntent; confidence: number } | undefined {
   const top = ranking[0];
   if (!top || top.name === 'other') return undefined;
-  return top.confidence >= thresholds[top.name] ? top.name : undefined;
+  return top.confidence >= thresholds[top.name] ? { name: top.name, confidence: top.confidence } : undefined;
 }
 
-/** The option owning the longest non-negated phrase found in the text; undefined when none, or on a tie. */
-function longestWordMatch(options: readonly AnswerOption[], tokens: readonly string[]): number | undefined {
-  let best: number | undefined;
-  let bestLength = 0;
+/** The longest non-negated phrase found in the text; undefined when none, or when two options tie. */
+function longestPhrase(phrases: readonly Phrase[], tokens: readonly string[]): Phrase | undefined {
+  let best: Phrase | undefined;
   let tie = false;
-  options.forEach((option, index) => {
-    for (const phrase of option.words) {
-      const words = wordTokens(phrase);
-      if (words.length === 0 || words.length < bestLength) continue;
-      if (!containsUnnegated(tokens, words)) continue;
-      if (words.length > bestLength) {
-        best = index;
-        bestLength = words.length;
-        tie = false;
-      } else if (best !== index) {
-        tie = true;
-      }
+  for (const phrase of phrases) {
+    if (best && phrase.words.length < best.words.length) continue;
+    if (!containsUnnegated(tokens, phrase.words)) continue;
+    if (!best || phrase.words.length > best.words.length) {
+      best = phrase;
+      tie = false;
+    } else if (target(phrase) !== target(best)) {
+      tie = true;
     }
-  });
+  }
   return tie ? undefined : best;
+}
+
+/** What a phrase points at: its option, or its bare meaning when no option stands for it. */
+function target(phrase: Phrase): string {
+  return phrase.option !== undefined ? `option ${phrase.option}` : `meaning ${phrase.meaning}`;
 }
 
 function containsUnnegated(tokens: readonly string[], phrase: readonly string[]): boolean {

@@ -2,12 +2,12 @@ import { TextPrompt, WaterfallDialog, ComponentDialog } from 'botbuilder-dialogs
 import type { PromptOptions, PromptValidatorContext, WaterfallStepContext } from 'botbuilder-dialogs';
 import type { TurnContext } from 'botbuilder-core';
 import type { CheckStep } from '../../content/types';
-import type { SizeEntity } from '../../nlu/types';
+import type { Entity, SizeEntity } from '../../nlu/types';
 import type { FixOptions } from '../fix-dialog';
 import { messageWithButtons } from '../choices';
 import { readingOf } from '../answers/answer-prompt';
 import { recognizeAnswer } from '../answers/recognize-answer';
-import type { AnswerThresholds, PromptSpec } from '../answers/recognize-answer';
+import type { AnswerLexicon, PromptSpec } from '../answers/recognize-answer';
 import { named, stepValues } from '../named-step';
 import { fill } from '../text';
 import { getTurnUnderstanding } from '../turn-understanding';
@@ -31,7 +31,7 @@ export const storageSpaceCheck: StepCheck = {
     text: ['ask_backup', 'ask_free', 'reprompt', 'skip_label', 'enough', 'short', 'skipped'],
     settings: { factor: 'number', skip_words: 'string' },
   },
-  create: (dialogId, step, _messages, answerThresholds) => new StorageSpaceDialog(dialogId, step, answerThresholds),
+  create: (dialogId, step, _messages, lexicon) => new StorageSpaceDialog(dialogId, step, lexicon),
 };
 
 class StorageSpaceDialog extends ComponentDialog {
@@ -41,14 +41,10 @@ class StorageSpaceDialog extends ComponentDialog {
   constructor(
     id: string,
     private readonly step: CheckStep,
-    private readonly answerThresholds: AnswerThresholds,
+    private readonly lexicon: AnswerLexicon,
   ) {
     super(id);
-    const skipWords = String(step.settings.skip_words)
-      .split(',')
-      .map((w) => w.trim())
-      .filter(Boolean);
-    this.spec = { kind: 'size', options: [{ label: step.text.skip_label!, means: ['dont_know', 'cant_find'], words: skipWords }] };
+    this.spec = sizePromptSpec(step);
     this.addDialog(new TextPrompt(SIZE_PROMPT, (prompt) => this.validate(prompt)));
     this.addDialog(
       new WaterfallDialog(`${id}.flow`, [
@@ -114,11 +110,20 @@ class StorageSpaceDialog extends ComponentDialog {
   }
 
   private async validate(prompt: PromptValidatorContext<string>): Promise<boolean> {
-    const recognized = recognizeAnswer(this.spec, readingOf(prompt.context), this.answerThresholds);
+    const recognized = recognizeAnswer(this.spec, readingOf(prompt.context), this.lexicon);
     if (recognized.kind === 'value' || recognized.kind === 'option') return true;
     // After a few tries, carry on without the number rather than loop forever.
     return prompt.attemptCount >= MAX_ATTEMPTS;
   }
+}
+
+/** The size prompt's one option, Skip: taken also for "don't know" or "can't find it", and for its skip words. */
+export function sizePromptSpec(step: CheckStep): PromptSpec {
+  const skipWords = String(step.settings.skip_words)
+    .split(',')
+    .map((w) => w.trim())
+    .filter(Boolean);
+  return { kind: 'size', options: [{ label: step.text.skip_label!, means: ['dont_know', 'cant_find'], words: skipWords }] };
 }
 
 function pickSize(entities: readonly { entity: string }[], role: Role): number | undefined {
@@ -126,11 +131,15 @@ function pickSize(entities: readonly { entity: string }[], role: Role): number |
   return sizes.find((s) => s.role === role)?.value;
 }
 
-/** A size in the reply: the one with the asked role, else the first; a bare number counts as GB. */
 function sizeInReply(context: TurnContext, text: string, role: Role): number | undefined {
-  const sizes = (getTurnUnderstanding(context)?.entities ?? []).filter((e): e is SizeEntity => e.entity === 'size');
+  return sizeInReading({ text, entities: getTurnUnderstanding(context)?.entities ?? [] }, role);
+}
+
+/** A size in a reply, in GB: the one with the asked role, else the first; a bare number counts as GB. */
+export function sizeInReading(reading: { text: string; entities: readonly Entity[] }, role: Role): number | undefined {
+  const sizes = reading.entities.filter((e): e is SizeEntity => e.entity === 'size');
   const size = sizes.find((s) => s.role === role) ?? sizes[0];
   if (size) return size.value;
-  const bare = /^\s*(\d+(?:[.,]\d+)?)\s*$/.exec(text);
+  const bare = /^\s*(\d+(?:[.,]\d+)?)\s*$/.exec(reading.text);
   return bare ? Number(bare[1]!.replace(',', '.')) : undefined;
 }

@@ -1,7 +1,7 @@
 import type { Dialog } from 'botbuilder-dialogs';
 import type { CheckSpec } from '../../content/load-dialogs';
 import type { CheckStep, Messages } from '../../content/types';
-import type { AnswerThresholds } from '../answers/recognize-answer';
+import type { AnswerLexicon } from '../answers/recognize-answer';
 
 /**
  * A fix step run by code. `spec` tells the content validator what the YAML
@@ -9,7 +9,7 @@ import type { AnswerThresholds } from '../answers/recognize-answer';
  */
 export interface StepCheck {
   spec: CheckSpec;
-  create(dialogId: string, step: CheckStep, messages: Messages, answerThresholds: AnswerThresholds): Dialog;
+  create(dialogId: string, step: CheckStep, messages: Messages, lexicon: AnswerLexicon): Dialog;
 }
 
 export type StepChecks = Readonly<Record<string, StepCheck>>;
