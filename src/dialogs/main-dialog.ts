@@ -1,6 +1,7 @@
 import { ComponentDialog, Dialog, DialogTurnStatus, WaterfallDialog, recognizeChoices } from 'botbuilder-dialogs';
 import type { Choice, DialogContext, DialogTurnResult, FoundChoice, WaterfallStepContext } from 'botbuilder-dialogs';
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder-core';
+import type { BotEvents } from '../bot/bot-events';
 import type { Content } from '../content/types';
 import type { Entity, IntentName } from '../nlu/types';
 import { ButtonChoicePrompt, choicePromptOptions } from './choices';
@@ -29,6 +30,8 @@ export interface MainDialogDeps {
   thresholds: Thresholds;
   progress: StatePropertyAccessor<ConversationProgress>;
   history: StatePropertyAccessor<UserHistory>;
+  /** Fix outcomes and escalations, for whoever listens (metrics). */
+  events: BotEvents;
 }
 
 interface ClarifyResult {
@@ -52,7 +55,7 @@ export class MainDialog extends ComponentDialog {
 
   constructor(deps: MainDialogDeps) {
     super(MAIN_DIALOG);
-    for (const key of ['content', 'checks', 'thresholds', 'progress', 'history'] as const) {
+    for (const key of ['content', 'checks', 'thresholds', 'progress', 'history', 'events'] as const) {
       if (!deps[key]) throw new Error(`MainDialog needs "${key}"`);
     }
     this.content = deps.content;
