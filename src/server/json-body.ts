@@ -122,7 +122,7 @@ export function nestsDeeperThan(text: string, max: number): boolean {
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
       if (++depth > max) return true;
-    } else if (c === 0x7d || c === 0x5d) depth--;
+    } else if ((c === 0x7d || c === 0x5d) && depth > 0) depth--;
   }
   return false;
 }
