@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { Conversation, messagesText, startBot } from './harness';
 import type { RunningBot } from './harness';
 import { startHoldingConnector } from '../support/holding-connector';
-import { INTERNAL_TEXT, rawExchange, upgradeRequest } from '../support/raw-http';
+import { INTERNAL_TEXT, rawExchange, upgradeRequest } from '../../scripts/fuzz/raw-http';
 
 /**
  * Each request here used to kill the process, leak internal text, write to
