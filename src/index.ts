@@ -25,8 +25,9 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   };
-  process.once('SIGINT', () => void stop('SIGINT', 0));
-  process.once('SIGTERM', () => void stop('SIGTERM', 0));
+  // `on`, not `once`: a repeated signal during the drain must not kill the process with the turns half done.
+  process.on('SIGINT', () => void stop('SIGINT', 0));
+  process.on('SIGTERM', () => void stop('SIGTERM', 0));
   // A bug nobody caught leaves the process in an unknown state: finish the turns in flight, then exit 1.
   process.on('uncaughtException', (error) => {
     app.log.error('uncaught exception; shutting down after the turns in flight', { error: String(error?.stack ?? error) });

@@ -36,6 +36,7 @@ test(`SIGTERM during ${TURNS} turns in flight: every turn is answered, new conne
     const look = () => stderr.includes('"message":"shutting down"') && resolve();
     child.stderr.on('data', look);
   });
+  let signalled = false;
   try {
     const url = await listeningUrl(child);
     const turns = Array.from({ length: TURNS }, (_, i) =>
@@ -57,6 +58,7 @@ test(`SIGTERM during ${TURNS} turns in flight: every turn is answered, new conne
     await connector.arrived(TURNS); // every turn has sent its first reply and waits for the channel
 
     child.kill('SIGTERM');
+    signalled = true;
     await shuttingDown;
     await expect(fetch(`${url}/healthz`)).rejects.toThrow(); // no longer accepting
     connector.release();
@@ -65,7 +67,8 @@ test(`SIGTERM during ${TURNS} turns in flight: every turn is answered, new conne
     expect(answers.map((a) => a.status)).toEqual(Array(TURNS).fill(200));
     for (let i = 0; i < TURNS; i++) expect(connector.texts(`sigterm-conversation-${i}`)).toEqual([text.greeting, text.menu_prompt]);
   } finally {
-    if (child.exitCode === null) child.kill('SIGTERM');
+    if (!signalled) child.kill('SIGKILL'); // the test failed before the signal: don't leave the process behind
+    connector.release();
   }
   expect(await exited).toBe(0);
   expect(stderr).toMatch(/"message":"shut down".*"drained":true/);
