@@ -1,6 +1,7 @@
 import { join } from 'node:path';
+import { Server as NetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { Server } from 'restify';
 import type { Config } from './config';
 import { loadDialogContent } from './content/load-dialogs';
@@ -9,6 +10,7 @@ import type { Content } from './content/types';
 import { CHECK_SPECS, createChecks } from './dialogs';
 import type { StatusSource, StepChecks } from './dialogs';
 import { buildBot } from './bot/build-bot';
+import { createBotEventHub } from './bot/bot-events';
 import { createTurnErrorHandler } from './bot/turn-failure';
 import { setUpDirectLine } from './channels/directline';
 import { createLogger } from './log';
@@ -16,7 +18,13 @@ import type { Logger } from './log';
 import { createNlu, DEFAULT_ANSWER_THRESHOLDS, DEFAULT_THRESHOLDS } from './nlu';
 import type { Nlu } from './nlu/types';
 import { projectVersion } from './project';
+import { BotEdgeAdapter } from './server/bot-framework-edge';
 import { createServer } from './server/create-server';
+import { HttpError } from './server/http-error';
+import { createMetrics } from './server/metrics';
+import type { Metrics } from './server/metrics';
+import { createServiceUrlPolicy } from './server/service-url-policy';
+import { createTurnTracker } from './server/turn-tracker';
 import { AppleStatusClient } from './status';
 import { SqliteStorage } from './storage';
 import { registerWebRoutes } from './web/static-routes';
@@ -26,10 +34,19 @@ export interface App {
   content: Content;
   nlu: Nlu;
   log: Logger;
+  metrics: Metrics;
   /** Starts listening; resolves to a base URL this machine can reach it at. */
   listen(): Promise<string>;
-  close(): Promise<void>;
+  /**
+   * Graceful shutdown: /readyz answers 503, no new connections, turns in
+   * flight finish (up to `drainMs`), WebSockets close, storage closes.
+   * Resolves false when turns were still running at the deadline.
+   */
+  close(drainMs?: number): Promise<boolean>;
 }
+
+/** How long shutdown waits for turns in flight. */
+export const DRAIN_TIMEOUT_MS = 10_000;
 
 export interface AppOverrides {
   log?: Logger;
@@ -53,9 +70,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   };
 
   const storage = new SqliteStorage({ file: join(config.dataDir, 'state.sqlite') });
-  const { bot, middleware } = buildBot({ content, checks, nlu, thresholds, storage });
+  const metrics = createMetrics();
+  const botEvents = createBotEventHub((error) => log.warn('a bot event listener failed', { error: String(error) }));
+  botEvents.subscribe(metrics.botEvents);
+  const { bot, middleware } = buildBot({ content, checks, nlu, thresholds, storage, events: botEvents.events });
 
-  const adapter = new CloudAdapter(
+  const adapter = new BotEdgeAdapter(
     new ConfigurationBotFrameworkAuthentication({
       MicrosoftAppId: config.auth.appId,
       MicrosoftAppPassword: config.auth.appPassword,
@@ -67,34 +87,73 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   adapter.onTurnError = createTurnErrorHandler({ log, apology: content.messages.text.error });
 
   const version = projectVersion();
-  const server = createServer({
+  const turns = createTurnTracker();
+  let draining = false;
+  let baseUrl = ''; // known after listen(), kept through shutdown (when the server no longer has an address)
+  const ownUrl = () => baseUrl;
+  const server: Server = createServer({
     adapter,
     runTurn: (context) => bot.run(context),
     nlu,
     log,
+    authOn: Boolean(config.auth.appId),
+    serviceUrls: createServiceUrlPolicy({ allowed: config.allowedServiceUrls, selfUrl: ownUrl }),
+    publicUrl: config.directLine.publicUrl,
+    turns,
+    metrics,
     health: () => ({ version, content: content.hash, fixes: content.fixes.length }),
+    ready: async () => {
+      if (draining) throw new HttpError('NOT_READY', 'Shutting down.');
+      try {
+        await storage.read(['readyz']);
+      } catch (error) {
+        log.warn('not ready: storage does not answer', { error: String(error) });
+        throw new HttpError('NOT_READY', 'Storage does not answer.', { cause: error });
+      }
+    },
+    draining: () => draining,
   });
   // The web widget: demo page, widget.js, Web Chat's bundle, and its Direct Line (built-in or Azure).
   registerWebRoutes(server);
-  const directLine = setUpDirectLine(server, { config, log, selfUrl: () => selfUrl(server) });
+  const directLine = setUpDirectLine(server, { config, log, selfUrl: ownUrl });
+
+  let closing: Promise<boolean> | undefined;
+  const shutDown = async (drainMs: number): Promise<boolean> => {
+    draining = true;
+    const http = server.server;
+    const closed = new Promise<void>((resolve) => http.once('close', () => resolve()));
+    // Stop accepting connections but keep the open ones (net's close, not http's, which would also drop idle
+    // keep-alive connections): requests on them get answers with `Connection: close`, /readyz a 503.
+    const listening = http.listening;
+    if (listening) NetServer.prototype.close.call(http);
+    const drained = await turns.drained(drainMs);
+    if (!drained) log.warn('shutting down with turns still in flight', { turns: turns.size() });
+    await directLine.close();
+    if (listening) {
+      http.close();
+      http.closeAllConnections();
+      // Upgraded sockets are not the HTTP server's to close; don't let one that lingers hold the exit.
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    }
+    storage.close();
+    return drained;
+  };
 
   return {
     server,
     content,
     nlu,
     log,
+    metrics,
     async listen() {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => resolve());
       });
-      return selfUrl(server);
+      baseUrl = selfUrl(server);
+      return baseUrl;
     },
-    async close() {
-      await directLine.close();
-      if (server.server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
-      storage.close();
-    },
+    close: (drainMs = DRAIN_TIMEOUT_MS) => (closing ??= shutDown(drainMs)),
   };
 }
 

@@ -19,6 +19,8 @@ export interface Config {
   /** Overrides of the classifier's measured thresholds, if set. */
   nluThresholds: { route?: number; ask?: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** With auth off: where replies may go besides loopback and this server (origins or URL prefixes). */
+  allowedServiceUrls: string[];
   /** What `npm run teams:package` puts in the Teams app manifest; the bot itself does not read it. */
   teamsApp: TeamsAppConfig;
   /** The web widget's Direct Line: the built-in service, or Azure when `secret` is set. */
@@ -69,6 +71,13 @@ type Env = Readonly<Record<string, string | undefined>>;
  */
 function settingsReader(env: Env, problems: string[]) {
   const text = (name: string, fallback = ''): string => (env[name] ?? '').trim() || fallback;
+  const checkUrl = (name: string, value: string, { https = false, origin = false }): void => {
+    const scheme = https ? 'https' : 'https?';
+    const pattern = origin ? new RegExp(`^${scheme}://[^/\\s]+$`) : new RegExp(`^${scheme}://[^\\s/]+\\S*$`);
+    if (!pattern.test(value) || !URL.canParse(value)) {
+      problems.push(`${name} must be an ${https ? 'https' : 'http(s)'} ${origin ? 'origin like https://bot.example.com' : 'URL'} (got "${value}")`);
+    }
+  };
   return {
     text,
     int(name: string, fallback: number, min: number, max: number): number {
@@ -98,12 +107,14 @@ function settingsReader(env: Env, problems: string[]) {
     /** A URL without a trailing slash; `https` demands https, `origin` forbids a path. Empty stays empty. */
     url(name: string, fallback = '', { https = false, origin = false } = {}): string {
       const value = text(name, fallback).replace(/\/+$/, '');
-      const scheme = https ? 'https' : 'https?';
-      const pattern = origin ? new RegExp(`^${scheme}://[^/\\s]+$`) : new RegExp(`^${scheme}://[^\\s/]+\\S*$`);
-      if (value && !pattern.test(value)) {
-        problems.push(`${name} must be an ${https ? 'https' : 'http(s)'} ${origin ? 'origin like https://bot.example.com' : 'URL'} (got "${value}")`);
-      }
+      if (value) checkUrl(name, value, { https, origin });
       return value;
+    },
+    /** A comma-separated list of http(s) URLs, each checked like `url`; kept as written (a trailing slash may matter). */
+    urls(name: string): string[] {
+      const values = text(name).split(',').map((v) => v.trim()).filter(Boolean);
+      for (const value of values) checkUrl(name, value, {});
+      return values;
     },
   };
 }
@@ -111,7 +122,7 @@ function settingsReader(env: Env, problems: string[]) {
 /** Reads and validates the configuration; every problem is reported at once. */
 export function loadConfig(env: Env = process.env, root: string = process.cwd()): Config {
   const problems: string[] = [];
-  const { text, int, fraction, oneOf, url } = settingsReader(env, problems);
+  const { text, int, fraction, oneOf, url, urls } = settingsReader(env, problems);
 
   const appId = text('MicrosoftAppId');
   const appType = oneOf('MicrosoftAppType', ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const, 'MultiTenant');
@@ -153,6 +164,7 @@ export function loadConfig(env: Env = process.env, root: string = process.cwd())
     },
     nluThresholds: { route: fraction('NLU_ROUTE_THRESHOLD'), ask: fraction('NLU_ASK_THRESHOLD') },
     logLevel: oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info'),
+    allowedServiceUrls: urls('ALLOWED_SERVICE_URLS'),
     teamsApp: loadTeamsAppConfig(env, problems),
     directLine,
   };

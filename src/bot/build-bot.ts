@@ -6,6 +6,8 @@ import { MainDialog } from '../dialogs';
 import type { ConversationProgress, StepChecks, Thresholds, UserHistory } from '../dialogs';
 import type { Nlu } from '../nlu/types';
 import { teamsMiddleware } from '../channels/teams';
+import { IGNORED_BOT_EVENTS } from './bot-events';
+import type { BotEvents } from './bot-events';
 import { TroubleshootingBot } from './troubleshooting-bot';
 import { ChannelSendWatch } from './turn-failure';
 import { TurnOrderMiddleware } from './turn-order-middleware';
@@ -17,6 +19,8 @@ export interface BuildBotOptions {
   nlu: Nlu;
   thresholds: Thresholds;
   storage: Storage;
+  /** Where fix outcomes and escalations are reported (metrics); ignored when not given. */
+  events?: BotEvents;
 }
 
 export interface BuiltBot {
@@ -32,7 +36,7 @@ export interface BuiltBot {
  * tests' in-memory adapter run exactly the same bot. State accessors are
  * made here, once.
  */
-export function buildBot({ content, checks, nlu, thresholds, storage }: BuildBotOptions): BuiltBot {
+export function buildBot({ content, checks, nlu, thresholds, storage, events = IGNORED_BOT_EVENTS }: BuildBotOptions): BuiltBot {
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
   const dialogState = conversationState.createProperty<DialogState>('dialogState');
@@ -41,7 +45,7 @@ export function buildBot({ content, checks, nlu, thresholds, storage }: BuildBot
   const history = userState.createProperty<UserHistory>('history');
   const welcomed = conversationState.createProperty<boolean>('welcomed');
 
-  const dialog = new MainDialog({ content, checks, thresholds, progress, history });
+  const dialog = new MainDialog({ content, checks, thresholds, progress, history, events });
   const bot = new TroubleshootingBot({ conversationState, userState, dialog, dialogState, welcomed });
   const teams = teamsMiddleware();
   return {

@@ -1,6 +1,7 @@
 import { ComponentDialog, Dialog, DialogTurnStatus, WaterfallDialog } from 'botbuilder-dialogs';
 import type { DialogContext, DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder-core';
+import type { BotEvents } from '../bot/bot-events';
 import type { Content } from '../content/types';
 import type { Entity, IntentName } from '../nlu/types';
 import type { AnswerResult } from './answers/answer-prompt';
@@ -32,6 +33,8 @@ export interface MainDialogDeps {
   thresholds: Thresholds;
   progress: StatePropertyAccessor<ConversationProgress>;
   history: StatePropertyAccessor<UserHistory>;
+  /** Fix outcomes and escalations, for whoever listens (metrics). */
+  events: BotEvents;
 }
 
 interface ClarifyResult {
@@ -57,7 +60,7 @@ export class MainDialog extends ComponentDialog {
 
   constructor(deps: MainDialogDeps) {
     super(MAIN_DIALOG);
-    for (const key of ['content', 'checks', 'thresholds', 'progress', 'history'] as const) {
+    for (const key of ['content', 'checks', 'thresholds', 'progress', 'history', 'events'] as const) {
       if (!deps[key]) throw new Error(`MainDialog needs "${key}"`);
     }
     this.content = deps.content;

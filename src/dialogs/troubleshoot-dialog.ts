@@ -1,6 +1,7 @@
 import { WaterfallDialog } from 'botbuilder-dialogs';
 import type { WaterfallStepContext } from 'botbuilder-dialogs';
 import type { StatePropertyAccessor } from 'botbuilder-core';
+import type { BotEvents } from '../bot/bot-events';
 import type { Content } from '../content/types';
 import type { Entity } from '../nlu/types';
 import type { FixOptions, FixResult } from './fix-dialog';
@@ -33,23 +34,26 @@ export interface TroubleshootDeps {
   replies: Replies;
   progress: StatePropertyAccessor<ConversationProgress>;
   history: StatePropertyAccessor<UserHistory>;
+  events: BotEvents;
 }
 
 /**
  * Runs fixes one after another: the first in the queue, then (if it did not
  * help) the next, until one works or none is left and the bot escalates.
  */
-export function createTroubleshootDialog({ content, replies, progress, history }: TroubleshootDeps): WaterfallDialog {
+export function createTroubleshootDialog({ content, replies, progress, history, events }: TroubleshootDeps): WaterfallDialog {
   const titles = new Map(content.fixes.map((f) => [f.id, f.title]));
   return new WaterfallDialog(TROUBLESHOOT_DIALOG, [
     named(`${TROUBLESHOOT_DIALOG}.run`, async (turn: WaterfallStepContext<TroubleshootOptions>) => {
       const [fixId] = turn.options.queue;
+      events.fixStarted(fixId!);
       return turn.beginDialog(fixId!, { entities: turn.options.entities } satisfies FixOptions);
     }),
     named(`${TROUBLESHOOT_DIALOG}.next`, async (turn: WaterfallStepContext<TroubleshootOptions>) => {
       const result = turn.result as FixResult;
       const state = await progress.get(turn.context, { tried: [], misunderstood: 0 });
       if (!state.tried.includes(result.fixId)) state.tried.push(result.fixId);
+      events.fixFinished(result.fixId, result.solved);
 
       if (result.solved) {
         const record = await history.get(turn.context, { solvedBy: [] });
@@ -62,6 +66,7 @@ export function createTroubleshootDialog({ content, replies, progress, history }
       if (next === undefined) {
         await turn.context.sendActivity(content.messages.text.all_tried);
         await replies.escalation(turn.context);
+        events.escalated();
         return turn.endDialog(result);
       }
       const transition = result.verified ? content.messages.text.next_fix : content.messages.text.move_on;

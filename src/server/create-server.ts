@@ -1,19 +1,38 @@
 import restify from 'restify';
-import type { Request, Response, Server } from 'restify';
-import type { CloudAdapter } from 'botbuilder';
+import type { Next, Request, Response, Server } from 'restify';
 import type { TurnContext } from 'botbuilder-core';
 import type { Logger } from '../log';
 import type { Nlu } from '../nlu/types';
 import { assertActivityShape } from './activity-shape';
+import { BotEdgeAdapter } from './bot-framework-edge';
+import { assertSameOrigin } from './cross-site';
+import { asHttpError, markAnswered, sendError } from './error-boundary';
+import { TurnNotCompletedError } from '../bot/turn-failure';
 import { HttpError } from './http-error';
 import type { ErrorCode } from './http-error';
+import { jsonBody } from './json-body';
+import type { Metrics } from './metrics';
+import { guardHttpServer } from './request-guard';
 import { routeHandler } from './route-handler';
+import type { ServiceUrlPolicy } from './service-url-policy';
+import type { TurnTracker } from './turn-tracker';
 
 export interface ServerDeps {
-  adapter: CloudAdapter;
+  adapter: BotEdgeAdapter;
   runTurn: (context: TurnContext) => Promise<void>;
   nlu: Nlu;
+  /** Bot Framework auth on (MicrosoftAppId set): tokens are checked, serviceUrl is not restricted. */
+  authOn: boolean;
+  /** With auth off, where the bot may send replies. */
+  serviceUrls: ServiceUrlPolicy;
+  /** PUBLIC_URL, or empty: this server's origin for the cross-site check. */
+  publicUrl: string;
+  turns: TurnTracker;
+  metrics: Metrics;
   health: () => Record<string, unknown>;
+  /** Throws NOT_READY (503) when the bot should get no traffic. */
+  ready: () => Promise<void>;
+  draining: () => boolean;
   log: Logger;
 }
 
@@ -21,25 +40,77 @@ export interface ServerDeps {
 export const MAX_BODY_BYTES = 256 * 1024;
 const MAX_PARSE_TEXT = 2000;
 
-export function createServer({ adapter, runTurn, nlu, health, log }: ServerDeps): Server {
+/** What restify answers by itself (no route, wrong method), in our catalogue; anything else it raises is a 500. */
+const RESTIFY_ERRORS = new Map<number, ErrorCode>([
+  [400, 'BAD_REQUEST'],
+  [404, 'NOT_FOUND'],
+  [405, 'METHOD_NOT_ALLOWED'],
+  [406, 'NOT_ACCEPTABLE'],
+  [413, 'BODY_TOO_LARGE'],
+  [415, 'UNSUPPORTED_MEDIA_TYPE'],
+]);
+
+export function createServer(deps: ServerDeps): Server {
+  const { adapter, runTurn, nlu, authOn, serviceUrls, publicUrl, turns, metrics, health, ready, draining, log } = deps;
   const server = restify.createServer({ name: 'whatsapp-icloud-backup-bot', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }));
+  guardHttpServer(server.server, { log, draining, countError: (code, status) => metrics.httpError(code, status) });
 
-  const handle = routeHandler(log);
-
-  // restify answers some errors itself (bad JSON, too large, unknown route): same body shape as ours.
-  const RESTIFY_ERRORS: Record<number, ErrorCode> = { 400: 'BAD_JSON', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 413: 'BODY_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
-  server.on('restifyError', (_req: Request, _res: Response, error: Error & { statusCode?: number; toJSON?: () => unknown }, done: () => void) => {
-    const code = RESTIFY_ERRORS[error.statusCode ?? 0];
-    if (code) error.toJSON = () => new HttpError(code).toBody();
+  // restify's own errors get our body, never its message (which can carry internal text).
+  server.on('restifyError', (req: Request, res: Response, error: Error & { statusCode?: number; toJSON?: () => unknown }, done: () => void) => {
+    const code = RESTIFY_ERRORS.get(error.statusCode ?? 0) ?? 'TURN_FAILED';
+    if (code === 'TURN_FAILED') log.error('request failed inside restify', { method: req.method, error: String(error.stack ?? error) });
+    const known = new HttpError(code);
+    error.toJSON = () => known.toBody();
+    markAnswered(res, code);
     return done();
   });
+
+  // Checks that must pass before a body is read, by route; the one body reader then runs for every route.
+  const sameOrigin = (req: Request) => assertSameOrigin(req, publicUrl);
+  const beforeBody = new Map<string, Array<(req: Request) => void>>([
+    ['/api/messages', authOn ? [sameOrigin, BotEdgeAdapter.assertBearerPresent] : [sameOrigin]],
+    ['/api/nlu/parse', [sameOrigin]],
+  ]);
+  server.use((req: Request, res: Response, next: Next) => {
+    try {
+      for (const check of beforeBody.get(String(req.getRoute()?.path ?? '')) ?? []) check(req);
+      next();
+    } catch (error) {
+      sendError(res, asHttpError(error), { close: true });
+      next(false);
+    }
+  });
+  server.use(jsonBody({ maxBytes: MAX_BODY_BYTES }));
+
+  const handle = routeHandler(log);
 
   server.post(
     '/api/messages',
     handle('/api/messages', async (req, res) => {
       assertActivityShape(req.body);
-      await adapter.process(req, res, runTurn);
+      const activity = req.body as { type: string; channelId: string; serviceUrl: string; id?: unknown; conversation: { id: string } };
+      // With auth on, the token's claims vouch for serviceUrl; with it off, nothing does.
+      if (!authOn && !serviceUrls.allows(activity.serviceUrl)) throw new HttpError('SERVICE_URL_NOT_ALLOWED');
+      const started = process.hrtime.bigint();
+      const turn = { conversationId: activity.conversation.id, channelId: activity.channelId, activityId: activity.id, type: activity.type };
+      let outcome: 'ok' | 'failed' | 'refused' = 'failed';
+      try {
+        const answer = await turns.track(adapter.processIncoming(req.body as Record<string, unknown>, req.headers.authorization ?? '', runTurn, log));
+        outcome = answer.status < 500 ? 'ok' : 'failed';
+        if (answer.body === undefined) {
+          res.writeHead(answer.status);
+          res.end();
+        } else res.send(answer.status, answer.body);
+      } catch (error) {
+        if (error instanceof HttpError && error.code === 'BF_UNAUTHORIZED') outcome = 'refused';
+        // Nothing of the turn was saved: the channel may deliver the activity again.
+        if (error instanceof TurnNotCompletedError) throw new HttpError('TURN_NOT_DELIVERED', undefined, { cause: error });
+        throw error; // logged with the turn's ids by the route handler
+      } finally {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        if (outcome !== 'refused') metrics.turn({ channelId: activity.channelId, type: activity.type, outcome, seconds });
+        log.debug('turn', { ...turn, durationMs: Math.round(seconds * 1000), outcome });
+      }
     }),
   );
 
@@ -47,6 +118,22 @@ export function createServer({ adapter, runTurn, nlu, health, log }: ServerDeps)
     '/healthz',
     handle('/healthz', async (_req, res) => {
       res.send(200, { status: 'ok', ...health() });
+    }),
+  );
+
+  server.get(
+    '/readyz',
+    handle('/readyz', async (_req, res) => {
+      await ready();
+      res.send(200, { status: 'ready' });
+    }),
+  );
+
+  server.get(
+    '/metrics',
+    handle('/metrics', async (_req, res) => {
+      const body = await metrics.render();
+      res.sendRaw(200, body, { 'Content-Type': metrics.contentType });
     }),
   );
 

@@ -3,12 +3,23 @@ export const ERRORS = {
   BAD_ACTIVITY: { status: 400, message: 'The request body is not a valid Bot Framework activity.' },
   BAD_PARSE_REQUEST: { status: 400, message: 'Send JSON like {"text": "..."} with text of at most 2,000 characters.' },
   TURN_FAILED: { status: 500, message: 'The bot could not process this activity.' },
-  // Answered by restify before a route runs; reshaped into the same body.
+  TURN_NOT_DELIVERED: { status: 502, message: "The channel did not accept the bot's reply; the conversation is unchanged, so send the activity again." },
+  BF_UNAUTHORIZED: { status: 401, message: 'Send "Authorization: Bearer <token>" with a valid Bot Framework token.' },
+  CROSS_SITE_REFUSED: { status: 403, message: 'Requests from other sites are refused.' },
+  SERVICE_URL_NOT_ALLOWED: { status: 403, message: 'The activity\'s serviceUrl is not one this bot may reply to (see ALLOWED_SERVICE_URLS).' },
+  // The HTTP edge: request line, headers and body, checked before any route runs.
+  BAD_REQUEST: { status: 400, message: 'The request could not be understood.' },
   BAD_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  JSON_TOO_DEEP: { status: 400, message: 'The request body nests objects or arrays more than 64 levels deep.' },
   NOT_FOUND: { status: 404, message: 'There is nothing at this address.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'This address does not accept that method.' },
+  NOT_ACCEPTABLE: { status: 406, message: 'This address answers with JSON or the type it names; ask for that.' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request took too long to arrive.' },
   BODY_TOO_LARGE: { status: 413, message: 'The request body is over the 256 KiB limit.' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json (UTF-8).' },
+  UNSUPPORTED_CONTENT_ENCODING: { status: 415, message: 'Compressed request bodies are refused: send the body uncompressed.' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },
+  NOT_READY: { status: 503, message: 'The bot is not ready (starting, shutting down, or its storage is failing); try again shortly.' },
   // Direct Line (built-in service at /v3/directline and the widget's token route).
   DL_UNAUTHORIZED: { status: 401, message: 'Send "Authorization: Bearer <token or secret>" with a valid, unexpired Direct Line token.' },
   DL_FORBIDDEN: { status: 403, message: 'This token is not valid for this conversation.' },
@@ -25,7 +36,11 @@ export const ERRORS = {
 
 export type ErrorCode = keyof typeof ERRORS;
 
-/** An error that knows its HTTP status; the one handler turns it into `{ error: { code, message } }`. */
+/**
+ * An error that knows its HTTP status; the error boundary turns it into
+ * `{ error: { code, message } }`. `detail` reaches the caller, so it carries
+ * only our own wording, never an exception's text: put that in `cause` (logged).
+ */
 export class HttpError extends Error {
   readonly status: number;
   constructor(

@@ -1,9 +1,10 @@
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { ROOT, copyOfDialogs, removeTempDirs, replaceInFile, tempDir } from './harness';
+import { listeningUrl, useBuiltEntry } from '../support/built-entry';
 
 afterAll(() => removeTempDirs());
 
@@ -76,38 +77,12 @@ describe('createApp refuses broken content, naming the file and the line', () =>
 });
 
 describe('the built entry point (node dist/src/index.js)', () => {
-  // Built once into a private folder under the (git-ignored) dist/, so a concurrent `npm run build` is not
-  // disturbed; inside the repo, node_modules, package.json and src/web/public are found by walking up.
-  const outDir = join(ROOT, 'dist', `integration-test-${process.pid}`);
-  const entry = join(outDir, 'src', 'index.js');
-  beforeAll(async () => {
-    await new Promise<void>((resolve) => {
-      execFile(
-        process.execPath,
-        [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir],
-        { cwd: ROOT, timeout: 120_000 },
-        // Type errors elsewhere in the tree (other work in progress) still emit JavaScript; the entry's existence is what counts.
-        () => resolve(),
-      );
-    });
-  }, 130_000);
-  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
-
-  /** The environment of the built entry point: a private port and data folder, Apple's feed unreachable. */
-  function entryEnv(env: Record<string, string>): Record<string, string> {
-    return {
-      PATH: process.env.PATH ?? '',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: tempDir('integration-data-'),
-      APPLE_STATUS_URL: 'http://127.0.0.1:9/status.js',
-      ...env,
-    };
-  }
+  const built = useBuiltEntry('integration-test');
+  const entryEnv = (env: Record<string, string>) => built.env(env);
 
   function run(env: Record<string, string>, timeoutMs = 30_000) {
     return new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [entry], { cwd: ROOT, env: entryEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [built.entry], { cwd: ROOT, env: entryEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
       // A process that started listening despite broken content would never exit by itself.
@@ -120,7 +95,7 @@ describe('the built entry point (node dist/src/index.js)', () => {
   }
 
   test('builds with tsc -p tsconfig.build.json', () => {
-    expect(existsSync(entry)).toBe(true);
+    expect(existsSync(built.entry)).toBe(true);
   });
 
   test.each(BREAKAGES.map((b) => [b.name, b] as const))('%s → exits with code 1 and stderr names the file and line', async (_name, breakage) => {
@@ -133,22 +108,14 @@ describe('the built entry point (node dist/src/index.js)', () => {
   });
 
   test('with intact content it starts, answers /healthz, and exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, [entry], {
+    const child = spawn(process.execPath, [built.entry], {
       cwd: ROOT,
       env: entryEnv({ DIALOGS_DIR: copyOfDialogs(), LOG_LEVEL: 'info' }),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let stderr = '';
-        child.stderr.on('data', (chunk: Buffer) => {
-          stderr += chunk.toString('utf8');
-          const match = /"message":"bot listening".*?"url":"([^"]+)"/.exec(stderr);
-          if (match) resolve(match[1]!);
-        });
-        void exited.then((code) => reject(new Error(`exited with ${code} before listening:\n${stderr}`)));
-      });
+      const url = await listeningUrl(child);
       const health = await fetch(`${url}/healthz`);
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({ status: 'ok' });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { MemoryStorage, TestAdapter } from 'botbuilder-core';
 import type { Activity, Storage } from 'botbuilder-core';
 import { buildBot } from '../../src/bot/build-bot';
+import type { BotEvents } from '../../src/bot/bot-events';
 import { loadDialogContent } from '../../src/content/load-dialogs';
 import { loadAnswerExamples, loadIntents } from '../../src/content/load-intents';
 import type { Content } from '../../src/content/types';
@@ -49,7 +50,7 @@ export class TestConversation {
 
   readonly storage: Storage;
 
-  constructor(options: { storage?: Storage; content?: Content; nlu?: Nlu } = {}) {
+  constructor(options: { storage?: Storage; content?: Content; nlu?: Nlu; events?: BotEvents } = {}) {
     const real = realContent();
     this.storage = options.storage ?? new MemoryStorage();
     const { bot, middleware } = buildBot({
@@ -58,6 +59,7 @@ export class TestConversation {
       nlu: options.nlu ?? real.nlu,
       thresholds: { ...DEFAULT_THRESHOLDS, answers: DEFAULT_ANSWER_THRESHOLDS },
       storage: this.storage,
+      events: options.events,
     });
     this.adapter = new TestAdapter((context) => bot.run(context), { channelId: 'webchat' } as Partial<Activity>);
     for (const m of middleware) this.adapter.use(m);

@@ -29,7 +29,7 @@ export function createAzureTokenClient({ endpoint, secret, timeoutMs = 5000 }: A
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      throw new HttpError('DL_AZURE_FAILED', String((error as Error)?.message ?? error), { cause: error });
+      throw new HttpError('DL_AZURE_FAILED', 'Azure did not answer.', { cause: error });
     }
     const text = await response.text();
     // Never echo Azure's body: it may describe the secret's problem to a public caller.

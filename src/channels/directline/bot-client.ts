@@ -27,9 +27,12 @@ export function createBotClient({ endpoint, timeoutMs }: BotClientOptions): BotC
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      throw new HttpError('DL_BOT_UNAVAILABLE', String((error as Error)?.message ?? error), { cause: error });
+      throw new HttpError('DL_BOT_UNAVAILABLE', undefined, { cause: error });
     }
     const body = await response.text();
-    if (response.status >= 400) throw new HttpError('DL_BOT_UNAVAILABLE', `The bot answered ${response.status}: ${body.slice(0, 200)}`);
+    // The bot's body stays server side (logged via the cause): a client only learns that the bot refused.
+    if (response.status >= 400) {
+      throw new HttpError('DL_BOT_UNAVAILABLE', undefined, { cause: new Error(`the bot answered ${response.status}: ${body.slice(0, 200)}`) });
+    }
   };
 }

@@ -35,7 +35,12 @@ export function attachStream(httpServer: Server, { service, log, heartbeatMs = 3
     const url = new URL(req.url ?? '/', 'http://localhost');
     const match = STREAM.exec(url.pathname);
     if (!match) return refuse(socket, 404, 'Not Found');
-    const conversationId = decodeURIComponent(match[1]!);
+    let conversationId: string;
+    try {
+      conversationId = decodeURIComponent(match[1]!);
+    } catch {
+      return refuse(socket, 400, 'Bad Request'); // a malformed %-escape in the path
+    }
     const token = url.searchParams.get('t') ?? /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
     let pending: Parameters<typeof service.openStream>[3] | undefined;
     const queued: Array<Parameters<Parameters<typeof service.openStream>[3]>[0]> = [];
