@@ -62,9 +62,15 @@ export class AnswerPrompt extends Prompt<AnswerResult | undefined> {
     const labels = options.spec.options.map((o) => o.label);
     if (!isRetry) {
       await context.sendActivity(messageWithButtons(channel, options.prompt, labels));
-    } else if (options.unsure && unsure(state.lastMeaning)) {
+      return;
+    }
+    // Not knowing is understood (and answered with how to find out, where the prompt says how); it is not a miss.
+    if (options.unsure && unsure(state.lastMeaning)) {
       await context.sendActivity(messageWithButtons(channel, `${options.unsure}\n\n${options.prompt}`, labels));
-    } else if ((state.misses ?? 0) <= this.deps.patience) {
+      return;
+    }
+    state.misses = (state.misses ?? 0) + 1;
+    if (state.misses <= this.deps.patience) {
       await context.sendActivity(messageWithButtons(channel, options.retryPrompt, labels));
     } else {
       await context.sendActivity(messageWithButtons(channel, this.deps.personOffer, [...labels, this.deps.personLabel]));
@@ -83,9 +89,8 @@ export class AnswerPrompt extends Prompt<AnswerResult | undefined> {
       return { succeeded: true, value: { index: recognized.index, label, ...(recognized.meaning ? { meaning: recognized.meaning } : {}) } };
     }
     if (this.deps.acceptAnything) return { succeeded: true, value: undefined };
+    // botbuilder recognises twice a turn (the activityReceived event, then continueDialog): only idempotent state here.
     state.lastMeaning = recognized.kind === 'meaning' ? recognized.intent : undefined;
-    // Not knowing is understood (and answered with how to find out, where the prompt says how); it is not a miss.
-    if (!(options.unsure && unsure(state.lastMeaning))) state.misses = (state.misses ?? 0) + 1;
     return { succeeded: false };
   }
 }
