@@ -1,0 +1,94 @@
+import { decideInFix } from '../../src/dialogs/answers/decide-in-fix';
+import type { InFixInput } from '../../src/dialogs/answers/decide-in-fix';
+import type { AnswerLexicon, PromptSpec } from '../../src/dialogs/answers/recognize-answer';
+import { INTENTS } from '../../src/nlu';
+import type { AnswerLabel, IntentName, ParseResult } from '../../src/nlu';
+
+const lexicon: AnswerLexicon = {
+  thresholds: { affirm: 0.5, deny: 0.5, done: 0.5, cant_find: 0.5, already: 0.5, solved: 0.6, still_failing: 0.5, dont_know: 0.5 },
+  meaningWords: { deny: ['no'], still_failing: ['still failing', 'no joy'], solved: ['it works'] },
+};
+const instruction: PromptSpec = {
+  kind: 'instruction',
+  options: [
+    { label: 'Done', means: ['done', 'affirm', 'still_failing'], words: [] },
+    { label: "I can't find it", means: ['cant_find'], words: [] },
+    { label: 'It was already like that', means: ['already'], words: [] },
+  ],
+};
+
+/** A parse as the NLU would give it: the intent classifier's reading and the answer model's. */
+function parse(text: string, intent: [IntentName, number], answer?: [AnswerLabel, number]): ParseResult {
+  const [name, confidence] = intent;
+  const rest = INTENTS.filter((i) => i !== name).map((n) => ({ name: n, confidence: (1 - confidence) / 14 }));
+  return {
+    text,
+    intent: { name, confidence },
+    intent_ranking: [{ name, confidence }, ...rest],
+    entities: [],
+    answer_ranking: answer ? [{ name: answer[0], confidence: answer[1] }] : [{ name: 'other', confidence: 1 }],
+  };
+}
+
+function decide(p: ParseResult, overrides: Partial<InFixInput> = {}) {
+  return decideInFix({
+    prompt: instruction,
+    parse: p,
+    route: 0.6,
+    lexicon,
+    runningFix: 'check_icloud_access',
+    fixIntents: new Set<IntentName>(['check_icloud_access', 'exclude_videos']),
+    personLabel: 'Talk to a person',
+    ...overrides,
+  });
+}
+
+describe('decideInFix: what a message does while the bot waits on a prompt', () => {
+  test('an answer to the question wins, even when the intent classifier reads a cancel ("no joy")', () => {
+    expect(decide(parse('no joy', ['cancel', 0.95]))).toMatchObject({ kind: 'answer', recognized: { kind: 'option', index: 0 } });
+    expect(decide(parse('no', ['cancel', 0.99], ['deny', 0.5]))).toMatchObject({ kind: 'answer', recognized: { kind: 'meaning', intent: 'deny' } });
+  });
+
+  test('success at any step ends the running fix as solved', () => {
+    expect(decide(parse('ok it works now', ['thanks', 0.9]))).toEqual({ kind: 'solved' });
+    expect(decide(parse('backup went through', ['thanks', 0.9], ['solved', 0.8]))).toEqual({ kind: 'solved' });
+  });
+
+  test('with no fix running, success is just an answer (nothing to end)', () => {
+    expect(decide(parse('ok it works now', ['thanks', 0.9]), { runningFix: undefined })).toMatchObject({ kind: 'answer' });
+  });
+
+  test.each<[string, IntentName, string]>([
+    ['help', 'help', 'help'],
+    ['talk to a human', 'human_agent', 'human'],
+    ['stop', 'cancel', 'stop'],
+  ])('"%s", read as %s at the route threshold, is %s', (text, intent, kind) => {
+    expect(decide(parse(text, [intent, 0.6]))).toEqual({ kind });
+    expect(decide(parse(text, [intent, 0.59]))).toMatchObject({ kind: 'answer', recognized: { kind: 'none' } });
+  });
+
+  test('the "Talk to a person" button is a request for a person at any prompt', () => {
+    expect(decide(parse('talk to a PERSON', ['none', 0.2]))).toEqual({ kind: 'human' });
+  });
+
+  test("an answer only the answer model read yields to a request the intent classifier is very sure of", () => {
+    expect(decide(parse('cancel everything', ['cancel', 0.95], ['still_failing', 0.77]))).toEqual({ kind: 'stop' });
+    expect(decide(parse('cancel everything', ['cancel', 0.85], ['still_failing', 0.77]))).toMatchObject({ kind: 'answer' });
+    expect(decide(parse('cancel everything', ['cancel', 0.95], ['still_failing', 0.97]))).toMatchObject({ kind: 'answer' });
+  });
+
+  test('a clear symptom of another fix switches to it; of the running fix it does not', () => {
+    expect(decide(parse('it is stuck on the videos', ['exclude_videos', 0.9]))).toEqual({ kind: 'switch', intent: 'exclude_videos' });
+    expect(decide(parse('whatsapp is not in the icloud list', ['check_icloud_access', 0.9]))).toMatchObject({ kind: 'answer' });
+  });
+
+  test('a failure report naming another fix\'s symptom switches there rather than counting as done', () => {
+    expect(decide(parse('still failing, stuck on videos', ['exclude_videos', 0.8]))).toEqual({ kind: 'switch', intent: 'exclude_videos' });
+  });
+
+  test('greetings, thanks and the generic complaint mid-fix never interrupt', () => {
+    for (const intent of ['greeting', 'thanks', 'backup_not_working', 'none'] as const) {
+      expect(decide(parse('whatever', [intent, 0.99]))).toMatchObject({ kind: 'answer', recognized: { kind: 'none' } });
+    }
+  });
+});

@@ -1,0 +1,142 @@
+import { fill } from '../../src/dialogs/text';
+import { appleFeed, appleService, Conversation, messagesText, readContent, removeTempDirs, startBot, startFakeApple } from './harness';
+import type { FakeApple, FixYaml, RunningBot, Turn } from './harness';
+
+/**
+ * Whole journeys over the real server, typed only: no answer is ever a
+ * button label. What a user says depends on what the bot offers, the way a
+ * person reads the screen.
+ */
+const text = messagesText();
+const escalation = readContent<{ say: string; links: Array<{ url: string }> }>('escalation.yaml');
+const FIXES: Array<FixYaml & { intent: string }> = [
+  'icloud-access',
+  'icloud-storage',
+  'manual-backup',
+  'apple-status',
+  'restart-iphone',
+  'update-software',
+  'exclude-videos',
+  'delete-old-backup',
+].map((id) => readContent<FixYaml & { intent: string }>(`${id}.yaml`));
+const LABELS = new Set(Object.values(text));
+
+/** How people say each thing, in turn (never a label). */
+const SAYINGS = {
+  done: ['done', 'ok did that', 'yep, done that', 'ok next', 'all done', 'did it 👍', 'ok switched it', 'finished that step'],
+  stillFailing: ['nope, still failing', 'no luck', 'still the same error', 'nah it got stuck again', 'no, same problem'],
+  worked: ['yes it worked!!', 'yep, all backed up now', 'it finished this time', 'yes, finally'],
+  faceId: ['mine has face id'],
+  goAhead: ['yes go ahead, delete it'],
+  backupSize: ['it says 3.4 gb'],
+  freeSpace: ['i have about 1 gb left'],
+};
+
+/** A first message naming each fix's symptom, in a user's words. */
+const SYMPTOMS: Record<string, string> = {
+  'icloud-access': "whatsapp isn't even in my icloud apps list",
+  'icloud-storage': 'it keeps saying there is not enough icloud storage',
+  'manual-backup': 'how do i start a backup myself right now',
+  'apple-status': 'are apple servers down? backup wont go',
+  'restart-iphone': 'would turning my phone off and on again help',
+  'update-software': 'do i need to update ios for the backup to work',
+  'exclude-videos': 'backup always gets stuck on the videos',
+  'delete-old-backup': 'can i delete my old whatsapp backup from icloud and start fresh',
+};
+
+function say(list: readonly string[], counter: { n: number }): string {
+  return list[counter.n++ % list.length]!;
+}
+
+/**
+ * Answers whatever the bot waits on, the way a user who reads the screen
+ * types it, until it stops asking: `until` says when the user reports success.
+ */
+async function walk(c: Conversation, first: Turn, succeedAt: string | undefined): Promise<{ fixes: string[]; last: Turn; said: string[] }> {
+  const counter = { n: 0 };
+  const fixes: string[] = [];
+  const said: string[] = [];
+  let turn = first;
+  let current = '';
+  for (let guard = 0; guard < 120; guard++) {
+    for (const f of FIXES) if (turn.text.includes(f.intro)) fixes.push((current = f.id));
+    const buttons = turn.buttons;
+    if (buttons.length === 0) return { fixes, last: turn, said };
+    let words: string;
+    if (buttons.includes(text.choice_done!)) words = say(SAYINGS.done, counter);
+    else if (buttons.includes(text.verify_yes!)) words = current === succeedAt ? say(SAYINGS.worked, counter) : say(SAYINGS.stillFailing, counter);
+    else if (turn.text.includes('Home button')) words = say(SAYINGS.faceId, counter);
+    else if (buttons.some((b) => /go ahead/i.test(b))) words = say(SAYINGS.goAhead, counter);
+    else if (/free\?/.test(turn.text) || /still free/.test(turn.text)) words = say(SAYINGS.freeSpace, counter);
+    else if (buttons.length === 1) words = say(SAYINGS.backupSize, counter);
+    else throw new Error(`the walker does not know what to say to:\n${c.dump()}`);
+    expect(LABELS.has(words)).toBe(false);
+    said.push(words);
+    turn = await c.say(words);
+    expect(turn.status).toBe(200);
+    expect(turn.text).not.toContain(text.stop_confirm);
+    expect(turn.text).not.toContain(text.step_reprompt);
+    expect(turn.text).not.toContain(text.error);
+  }
+  throw new Error(`the conversation did not end:\n${c.dump()}`);
+}
+
+afterAll(() => removeTempDirs());
+
+describe('typed-only journeys over HTTP', () => {
+  let bot: RunningBot;
+  let apple: FakeApple;
+
+  beforeAll(async () => {
+    apple = await startFakeApple();
+    bot = await startBot({ statusUrl: apple.url });
+  });
+  afterAll(async () => {
+    await bot?.close();
+    await apple?.close();
+  });
+  afterEach(() => expect(bot.errors).toEqual([]));
+
+  test('a generic complaint walks all eight fixes, typed, and escalates with the support links', async () => {
+    const c = new Conversation(bot.channel);
+    const { fixes, last } = await walk(c, await c.say('my whatsapp just will not back up to icloud anymore'), undefined);
+    expect(fixes).toEqual(FIXES.map((f) => f.id));
+    expect(last.text).toContain(text.all_tried);
+    expect(last.text).toContain(escalation.say);
+    for (const link of escalation.links) expect(last.text).toContain(link.url);
+  });
+
+  // The status fix can only solve anything while Apple reports an outage: its own journey below.
+  const solvable = FIXES.filter((f) => f.id !== 'apple-status');
+  test.each(solvable.map((f) => [f.id, f] as const))('a user whose problem fix %s solves gets there by typing, and is told which fix did it', async (id, f) => {
+    await solvedByTyping(bot, id, f);
+  });
+});
+
+describe('typed-only, while Apple reports an iCloud Backup outage', () => {
+  let bot: RunningBot;
+  let apple: FakeApple;
+  beforeAll(async () => {
+    apple = await startFakeApple();
+    apple.respond(200, appleFeed([appleService('iCloud Backup', [{ statusType: 'Outage', eventStatus: 'ongoing', message: 'Some users cannot back up' }])]));
+    bot = await startBot({ statusUrl: apple.url });
+  });
+  afterAll(async () => {
+    await bot?.close();
+    await apple?.close();
+  });
+
+  test('a user asking whether Apple is down is told, waits, and reports success by typing', async () => {
+    await solvedByTyping(bot, 'apple-status', FIXES.find((f) => f.id === 'apple-status')!);
+  });
+});
+
+async function solvedByTyping(bot: RunningBot, id: string, f: FixYaml): Promise<void> {
+  const c = new Conversation(bot.channel);
+  const first = await c.say(SYMPTOMS[id]!);
+  expect(first.text).toContain(f.intro);
+  const { fixes, last } = await walk(c, first, id);
+  expect(fixes[0]).toBe(id);
+  expect(last.text).toContain(fill(text.solved!, { title: f.title }));
+  expect(bot.errors).toEqual([]);
+}
