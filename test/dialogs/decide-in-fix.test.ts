@@ -82,8 +82,8 @@ describe('decideInFix: what a message does while the bot waits on a prompt', () 
     expect(decide(parse('whatsapp is not in the icloud list', ['check_icloud_access', 0.9]))).toMatchObject({ kind: 'answer' });
   });
 
-  test('a failure report naming another fix\'s symptom switches there rather than counting as done', () => {
-    expect(decide(parse('still failing, stuck on videos', ['exclude_videos', 0.8]))).toEqual({ kind: 'switch', intent: 'exclude_videos' });
+  test('a failure report stays an answer even when it reads like another fix\'s symptom ("still stuck at 3%")', () => {
+    expect(decide(parse('still stuck at 3%', ['exclude_videos', 0.99], ['still_failing', 0.99]))).toMatchObject({ kind: 'answer', recognized: { kind: 'option', index: 0 } });
   });
 
   test('greetings, thanks and the generic complaint mid-fix never interrupt', () => {

@@ -58,9 +58,8 @@ export interface InFixInput {
  * The in-conversation decision, as a pure function: an answer to the
  * question on screen wins over an interruption, success is understood at any
  * step of a fix, and only a clear request (at the route threshold)
- * interrupts. Negative answers ("no joy") are answers, never a cancel; a
- * failure report naming another fix's symptom switches to that fix. The
- * other exception: an answer read by the answer model alone (no label, no
+ * interrupts. Negative answers ("no joy") are answers, never a cancel. The
+ * one exception: an answer read by the answer model alone (no label, no
  * words) yields to a request for help, a person or a stop that the intent
  * classifier is very sure of, and surer than of the answer ("cancel
  * everything" is not a failure report).
@@ -70,9 +69,6 @@ export function decideInFix({ prompt, parse, route, lexicon, runningFix, fixInte
   const recognized: RecognizedAnswer = prompt ? recognizeAnswer(prompt, parse, lexicon) : { kind: 'none' };
   const request = interruption(parse, route, runningFix, fixIntents);
   if (recognized.kind === 'option' || recognized.kind === 'meaning') {
-    // "Still stuck, now on the videos": a failure that names another fix's symptom goes to that fix.
-    const meaning = recognized.kind === 'option' ? recognized.meaning : recognized.intent;
-    if (request?.kind === 'switch' && meaning === 'still_failing') return request;
     const guessed = recognized.by === 'meaning' && request && request.kind !== 'switch' && parse.intent.confidence >= SURE_REQUEST && parse.intent.confidence > (recognized.confidence ?? 1);
     if (guessed) return request;
     if (recognized.kind === 'meaning' && recognized.intent === 'solved' && runningFix) return { kind: 'solved' };
