@@ -23,6 +23,7 @@ import { evaluate, formatSections, macroF1, summarize, thresholdCurve, threshold
 import type { Evaluation, LabelledExample, Prediction, ThresholdOutcome } from '../src/nlu/evaluate';
 import { DEFAULT_THRESHOLDS } from '../src/nlu/thresholds';
 import { BASELINES, runBaseline } from './baselines';
+import { argValue } from './cli-args';
 import type { BaselineResult } from './baselines';
 import { flatten, HELDOUT_PATH, INTENTS_DIR, loadHeldout, loadTraining, regroup, REPO_ROOT, REPORTS_DIR, stratifiedFolds } from './data';
 
@@ -52,10 +53,6 @@ function contentHash(dir: string): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-function argValue(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 const ms = (x: number | undefined): string => (x === undefined ? '—' : x < 10 ? x.toFixed(3) : x.toFixed(0));
