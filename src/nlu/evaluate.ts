@@ -13,6 +13,8 @@ export interface Prediction extends LabelledExample {
   confidence: number;
   /** Where the right intent stands in the ranking (1 = top). */
   rank: number;
+  /** Every intent's confidence, in INTENTS order (for calibration); absent for baselines. */
+  probabilities?: number[];
 }
 
 export interface IntentMetrics {
@@ -45,7 +47,9 @@ export function evaluate(nlu: Nlu, examples: readonly LabelledExample[]): Evalua
     examples.map((e) => {
       const r = nlu.parse(e.text);
       const rank = r.intent_ranking.findIndex((s) => s.name === e.intent) + 1;
-      return { ...e, predicted: r.intent.name, confidence: r.intent.confidence, rank };
+      const byName = new Map(r.intent_ranking.map((s) => [s.name, s.confidence]));
+      const probabilities = INTENTS.map((name) => byName.get(name) ?? 0);
+      return { ...e, predicted: r.intent.name, confidence: r.intent.confidence, rank, probabilities };
     }),
   );
 }
