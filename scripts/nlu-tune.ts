@@ -5,7 +5,7 @@
  * frozen splits: those are measured only by `npm run nlu:eval`, rarely.
  *
  * Options: --folds N (5), --options JSON (deep-merged over the defaults, e.g.
- * '{"features":{"charWeight":0.4}}'), --errors (print the dev errors),
+ * '{"features":{"charWeight":0.4}}'), --errors (print the dev errors), --cv-errors,
  * --no-cv.
  */
 import { createNlu, DEFAULT_NLU_OPTIONS } from '../src/nlu/classifier';
@@ -39,7 +39,13 @@ function main(): void {
   const first = evaluate(nlu, dev.first);
   const mixed = evaluate(nlu, dev.mixed);
   console.log(`trained in ${trainMs} ms on ${flatten(groups).length} examples`);
-  if (!process.argv.includes('--no-cv')) console.log(line('CV', summarize(crossValidate(flatten(groups), folds, options))));
+  if (!process.argv.includes('--no-cv')) {
+    const cv = summarize(crossValidate(flatten(groups), folds, options));
+    console.log(line('CV', cv));
+    if (process.argv.includes('--cv-errors')) {
+      for (const p of cv.errors) console.log(`  cv ${p.intent} → ${p.predicted} ${p.confidence.toFixed(2)} (rank ${p.rank}) ${p.text}`);
+    }
+  }
   console.log(line('dev', first));
   const m = mixedFigures(mixed);
   console.log(`dev mixed  n=${m.total} top-1 ${pct(m.top1)} · in top 2 ${pct(m.top2)}`);
