@@ -34,7 +34,7 @@ export const DEFAULT_FEATURES: FeatureOptions = {
   charMax: 5,
   unknownWeight: 2,
   nonwordWeight: 3,
-  vectorWeight: 1,
+  vectorWeight: 0,
 };
 
 /** A sparse, L2-normalised feature vector. */

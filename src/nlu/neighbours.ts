@@ -11,7 +11,7 @@ export interface NeighbourOptions {
 }
 
 export const DEFAULT_NEIGHBOURS: NeighbourOptions = {
-  minSimilarity: 0.6,
+  minSimilarity: 0.7,
   skipTopRanks: 100,
 };
 
