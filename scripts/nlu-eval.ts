@@ -171,7 +171,7 @@ interface Ablation {
 const f = DEFAULT_NLU_OPTIONS.features;
 const ABLATIONS: Ablation[] = [
   { name: 'this NLU (all parts)', options: {} },
-  { name: 'without the mean word vector (vectorWeight 0)', options: { features: { ...f, vectorWeight: 0 } } },
+  { name: 'with the mean word vector as well (vectorWeight 1; off by default)', options: { features: { ...f, vectorWeight: 1 } } },
   { name: 'without nearest-word stand-ins (neighbours off)', options: { neighbours: { ...DEFAULT_NLU_OPTIONS.neighbours, minSimilarity: 0 } } },
   { name: 'without the non-word share and keyboard mashes', options: { features: { ...f, nonwordWeight: 0 }, mashes: 0 } },
   { name: 'without the lexicon at all (words, vectors, non-words)', options: { lexicon: false, mashes: 0 } },
