@@ -22,7 +22,7 @@ export const BASELINES = ['ours', 'natural-bayes', 'natural-logreg', 'nlpjs'] as
 export type BaselineName = (typeof BASELINES)[number];
 
 export const BASELINE_LABELS: Record<BaselineName, string> = {
-  ours: 'this NLU (softmax over stems, bigrams, char n-grams + spelling)',
+  ours: 'this NLU (softmax over stems, bigrams, char n-grams, non-word share; spelling + word stand-ins; calibrated)',
   'natural-bayes': 'natural BayesClassifier (default tokenisation)',
   'natural-logreg': 'natural LogisticRegressionClassifier (default tokenisation)',
   nlpjs: 'nlp.js (@nlpjs/nlp + @nlpjs/lang-en-min, defaults)',
