@@ -16,13 +16,13 @@ import { summarize } from '../src/nlu/evaluate';
 import type { Evaluation, LabelledExample, Prediction } from '../src/nlu/evaluate';
 import { INTENTS } from '../src/nlu/types';
 import type { IntentName } from '../src/nlu/types';
-import { flatten, loadHeldout, loadTraining } from './data';
+import { flatten, loadDev, loadHeldout, loadLabelled, INDEPENDENT_PATH, loadTraining } from './data';
 
 export const BASELINES = ['ours', 'natural-bayes', 'natural-logreg', 'nlpjs'] as const;
 export type BaselineName = (typeof BASELINES)[number];
 
 export const BASELINE_LABELS: Record<BaselineName, string> = {
-  ours: 'this NLU (softmax over stems, bigrams, char n-grams + spelling)',
+  ours: 'this NLU (softmax over stems, bigrams, char n-grams, non-word share; spelling + word stand-ins; calibrated)',
   'natural-bayes': 'natural BayesClassifier (default tokenisation)',
   'natural-logreg': 'natural LogisticRegressionClassifier (default tokenisation)',
   nlpjs: 'nlp.js (@nlpjs/nlp + @nlpjs/lang-en-min, defaults)',
@@ -87,23 +87,28 @@ async function train(name: BaselineName, examples: readonly LabelledExample[]): 
   }
 }
 
+/** The splits every baseline is measured on, in one training. */
+export const BASELINE_SPLITS = ['independent', 'old', 'dev'] as const;
+export type BaselineSplit = (typeof BASELINE_SPLITS)[number];
+
+function loadSplit(split: BaselineSplit): LabelledExample[] {
+  if (split === 'independent') return loadLabelled(INDEPENDENT_PATH);
+  if (split === 'old') return loadHeldout();
+  return loadDev().first;
+}
+
 /** What a worker sends back. */
 export interface WorkerReport {
   name: BaselineName;
   trainMs: number;
-  predictions: Prediction[];
-  /** Per classification, ms, over all held-out messages × repetitions. */
+  predictions: Record<BaselineSplit, Prediction[]>;
+  /** Per classification, ms, over all independent-split messages × repetitions. */
   latenciesMs: number[];
 }
 
-async function runWorker(name: BaselineName, repetitions: number): Promise<WorkerReport> {
-  const training = flatten(loadTraining());
-  const heldout = loadHeldout();
-  const started = process.hrtime.bigint();
-  const model = await train(name, training);
-  const trainMs = Number(process.hrtime.bigint() - started) / 1e6;
+async function classifyAll(model: Model, examples: readonly LabelledExample[]): Promise<Prediction[]> {
   const predictions: Prediction[] = [];
-  for (const e of heldout) {
+  for (const e of examples) {
     const { ranking } = await model.classify(e.text);
     const top = ranking[0];
     const known = (x: string | undefined): IntentName =>
@@ -117,9 +122,21 @@ async function runWorker(name: BaselineName, repetitions: number): Promise<Worke
       rank: ranking.findIndex((r) => known(r.intent) === e.intent) + 1,
     });
   }
+  return predictions;
+}
+
+async function runWorker(name: BaselineName, repetitions: number): Promise<WorkerReport> {
+  const training = flatten(loadTraining());
+  const splits = BASELINE_SPLITS.map((split) => [split, loadSplit(split)] as const);
+  const started = process.hrtime.bigint();
+  const model = await train(name, training);
+  const trainMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const predictions = {} as Record<BaselineSplit, Prediction[]>;
+  for (const [split, examples] of splits) predictions[split] = await classifyAll(model, examples);
+  const independent = splits[0][1];
   const latenciesMs: number[] = [];
   for (let r = 0; r < repetitions; r++) {
-    for (const e of heldout) {
+    for (const e of independent) {
       const t = process.hrtime.bigint();
       await model.classify(e.text);
       latenciesMs.push(Number(process.hrtime.bigint() - t) / 1e6);
@@ -137,6 +154,8 @@ export interface BaselineResult {
   /** Wall time of the attempt, ms (the budget when it timed out). */
   elapsedMs: number;
   trainMs?: number;
+  /** Per split; `evaluation` is the independent split's. */
+  evaluations?: Record<BaselineSplit, Evaluation>;
   evaluation?: Evaluation;
   latency?: LatencyStats;
 }
@@ -189,7 +208,12 @@ export function runBaseline(name: BaselineName, budgetMs: number, repetitions = 
       finish({
         status: 'ok',
         trainMs: m.trainMs,
-        evaluation: summarize(m.predictions),
+        evaluations: {
+          independent: summarize(m.predictions.independent),
+          old: summarize(m.predictions.old),
+          dev: summarize(m.predictions.dev),
+        },
+        evaluation: summarize(m.predictions.independent),
         latency: latencyStats(m.latenciesMs),
       });
       child.kill();

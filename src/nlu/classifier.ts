@@ -31,9 +31,12 @@ export function createNlu(intents: readonly IntentExamples[], options: Partial<N
   const classifier = trainTextClassifier(
     classes.map((label) => ({ label, texts: intents.filter((i) => i.intent === label).flatMap((i) => i.examples) })),
     o,
+    { outOfScope: 'none' },
   );
   const answerModel =
-    answers.length === 0 ? undefined : trainTextClassifier(answers.map((a) => ({ label: a.intent, texts: a.examples })), o);
+    answers.length === 0
+      ? undefined
+      : trainTextClassifier(answers.map((a) => ({ label: a.intent, texts: a.examples })), o, { outOfScope: 'other' });
   // Intents of the contract without examples still appear in the ranking, at 0.
   const absent: IntentScore[] = INTENTS.filter((n) => !classes.includes(n)).map((name) => ({ name, confidence: 0 }));
 

@@ -4,6 +4,8 @@ import type { IntentName, Nlu } from './types';
 export interface LabelledExample {
   text: string;
   intent: IntentName;
+  /** How it is written (one-word, typo, slang, long, …), when the set says. */
+  style?: string;
 }
 
 export interface Prediction extends LabelledExample {
@@ -11,6 +13,8 @@ export interface Prediction extends LabelledExample {
   confidence: number;
   /** Where the right intent stands in the ranking (1 = top). */
   rank: number;
+  /** Every intent's confidence, in INTENTS order (for calibration); absent for baselines. */
+  probabilities?: number[];
 }
 
 export interface IntentMetrics {
@@ -43,7 +47,9 @@ export function evaluate(nlu: Nlu, examples: readonly LabelledExample[]): Evalua
     examples.map((e) => {
       const r = nlu.parse(e.text);
       const rank = r.intent_ranking.findIndex((s) => s.name === e.intent) + 1;
-      return { ...e, predicted: r.intent.name, confidence: r.intent.confidence, rank };
+      const byName = new Map(r.intent_ranking.map((s) => [s.name, s.confidence]));
+      const probabilities = INTENTS.map((name) => byName.get(name) ?? 0);
+      return { ...e, predicted: r.intent.name, confidence: r.intent.confidence, rank, probabilities };
     }),
   );
 }
@@ -180,4 +186,85 @@ export function thresholdOutcome(predictions: readonly Prediction[], route: numb
     fallback: ratio(fallen.length, predictions.length),
     fallbackTop1: ratio(fallen.filter((p) => p.predicted === p.intent).length, fallen.length),
   };
+}
+
+export interface StyleFigures {
+  style: string;
+  total: number;
+  accuracy: number;
+}
+
+/** Accuracy per writing style (one-word, typo, slang, …), in order of first appearance; unstyled under "—". */
+export function styleBreakdown(predictions: readonly Prediction[]): StyleFigures[] {
+  const byStyle = new Map<string, Prediction[]>();
+  for (const p of predictions) {
+    const style = p.style ?? '—';
+    const list = byStyle.get(style);
+    if (list) list.push(p);
+    else byStyle.set(style, [p]);
+  }
+  return [...byStyle].map(([style, list]) => ({
+    style,
+    total: list.length,
+    accuracy: ratio(list.filter((p) => p.predicted === p.intent).length, list.length),
+  }));
+}
+
+export interface MixedFigures {
+  total: number;
+  /** Share whose top reading is the specific intent. */
+  top1: number;
+  /** Share with the specific intent among the top two readings (routing can prefer it there). */
+  top2: number;
+}
+
+/** How well mixed messages (a generic complaint plus a specific cause, labelled specific) are ranked. */
+export function mixedFigures(e: Evaluation): MixedFigures {
+  const p = e.predictions;
+  return {
+    total: p.length,
+    top1: ratio(p.filter((x) => x.rank === 1).length, p.length),
+    top2: ratio(p.filter((x) => x.rank >= 1 && x.rank <= 2).length, p.length),
+  };
+}
+
+export interface ReliabilityBin {
+  /** Confidence range [lower, upper). */
+  lower: number;
+  upper: number;
+  count: number;
+  /** Mean top confidence in the bin, and the share right. */
+  confidence: number;
+  accuracy: number;
+}
+
+export interface Reliability {
+  bins: ReliabilityBin[];
+  /** Expected calibration error: Σ (bin share × |accuracy − confidence|). */
+  ece: number;
+}
+
+/** Reliability curve of the top confidence in equal-width bins, and its expected calibration error. */
+export function reliability(predictions: readonly Prediction[], binCount = 10): Reliability {
+  const bins: ReliabilityBin[] = Array.from({ length: binCount }, (_, i) => ({
+    lower: i / binCount,
+    upper: (i + 1) / binCount,
+    count: 0,
+    confidence: 0,
+    accuracy: 0,
+  }));
+  for (const p of predictions) {
+    const bin = bins[Math.min(binCount - 1, Math.floor(p.confidence * binCount))] as ReliabilityBin;
+    bin.count++;
+    bin.confidence += p.confidence;
+    bin.accuracy += p.predicted === p.intent ? 1 : 0;
+  }
+  let ece = 0;
+  for (const b of bins) {
+    if (b.count === 0) continue;
+    ece += (b.count / predictions.length) * Math.abs(b.accuracy - b.confidence) / b.count;
+    b.confidence /= b.count;
+    b.accuracy /= b.count;
+  }
+  return { bins, ece };
 }

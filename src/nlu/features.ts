@@ -8,20 +8,33 @@ export interface FeatureOptions {
   bigramWeight: number;
   /** Weight of a character n-gram of a token as typed (typo tolerance). */
   charWeight: number;
+  /**
+   * Character n-grams of the tokens as typed (`raw`: typo tolerance of their
+   * own) or as corrected (`corrected`: typos already fixed, unknown words
+   * replaced by their stand-ins).
+   */
+  charFrom: 'raw' | 'corrected';
   /** Character n-gram lengths, inclusive. */
   charMin: number;
   charMax: number;
   /** Weight of the share of unknown words (0 turns the feature off). */
   unknownWeight: number;
+  /** Weight of the share of tokens that are no word at all (0 turns the feature off). */
+  nonwordWeight: number;
+  /** Weight of the message's mean word vector, one feature per dimension (0 turns it off). */
+  vectorWeight: number;
 }
 
 export const DEFAULT_FEATURES: FeatureOptions = {
   wordWeight: 1,
   bigramWeight: 0.6,
   charWeight: 0.6,
+  charFrom: 'corrected',
   charMin: 3,
   charMax: 5,
   unknownWeight: 2,
+  nonwordWeight: 3,
+  vectorWeight: 0,
 };
 
 /** A sparse, L2-normalised feature vector. */
@@ -42,7 +55,7 @@ export function featureNames(p: Processed, o: FeatureOptions): Map<string, numbe
     for (let i = 0; i + 1 < padded.length; i++) add(`b:${padded[i]} ${padded[i + 1]}`, o.bigramWeight);
   }
   if (o.charWeight > 0) {
-    for (const token of p.raw) {
+    for (const token of o.charFrom === 'raw' ? p.raw : p.corrected) {
       if (isPlaceholder(token)) continue;
       const t = `<${token}>`;
       for (let n = o.charMin; n <= o.charMax; n++) {
@@ -51,6 +64,8 @@ export function featureNames(p: Processed, o: FeatureOptions): Map<string, numbe
     }
   }
   if (o.unknownWeight > 0 && p.unknown > 0) add('u:unknown', o.unknownWeight * p.unknown);
+  if (o.nonwordWeight > 0 && p.nonword > 0) add('u:nonword', o.nonwordWeight * p.nonword);
+  if (o.vectorWeight > 0 && p.meaning) p.meaning.forEach((x, d) => add(`v:${d}`, o.vectorWeight * x));
   return f;
 }
 
@@ -66,7 +81,8 @@ export class FeatureSpace {
 
   /** Registers the features of a training message and returns its vector. */
   fit(p: Processed): SparseVector {
-    if (this.options.unknownWeight > 0 && !this.columns.has('u:unknown')) this.columns.set('u:unknown', this.columns.size);
+    // Parse-time readings that a training message may never show still get a column.
+    for (const name of ['u:unknown', 'u:nonword']) if (!this.columns.has(name)) this.columns.set(name, this.columns.size);
     for (const name of featureNames(p, this.options).keys()) {
       if (!this.columns.has(name)) this.columns.set(name, this.columns.size);
     }

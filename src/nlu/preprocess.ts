@@ -1,5 +1,8 @@
 import PorterStemmer = require('natural/lib/natural/stemmers/porter_stemmer');
 import { IOS_PATTERN, IPHONE_PATTERN, PERCENT_PATTERN, SIZE_PATTERN } from './entities';
+import type { Lexicon } from './lexicon';
+import { DEFAULT_NEIGHBOURS, WordNeighbours } from './neighbours';
+import type { NeighbourOptions } from './neighbours';
 import { SpellingCorrector, DEFAULT_SPELLING } from './spelling';
 import type { SpellingOptions } from './spelling';
 import { normalizeText, tokenize, isPlaceholder } from './text';
@@ -8,7 +11,7 @@ import { normalizeText, tokenize, isPlaceholder } from './text';
 export interface Processed {
   /** Tokens as typed (after normalising and shorthand), for character n-grams. */
   raw: string[];
-  /** Tokens after spelling correction. */
+  /** Tokens after spelling correction and unknown real words replaced by their nearest training word. */
   corrected: string[];
   /** Porter stems of the corrected tokens (placeholders kept as they are). */
   stems: string[];
@@ -18,6 +21,17 @@ export interface Processed {
    * unknown, so the model learns what unseen words tend to mean (often: none).
    */
   unknown: number;
+  /**
+   * Share of tokens that are no word at all: not in the training vocabulary,
+   * not a real English word, not a typo of a training word ("asdfgh", "jjjj").
+   * Always 0 for a training message: it is a parse-time reading.
+   */
+  nonword: number;
+  /**
+   * The message's meaning as the unit-length mean of its words' vectors
+   * (function words left out), when a lexicon is used and a word has one.
+   */
+  meaning?: Float64Array;
 }
 
 /**
@@ -51,25 +65,99 @@ export function stem(token: string): string {
   return stemmed;
 }
 
-/** Normalise → mask → tokenise → correct spelling against the training vocabulary → stem. */
+/** Tokens of one or two letters no vocabulary vouches for ("j", "xd") count as no word. */
+const SHORTEST_WORD = 3;
+
+/**
+ * Normalise → mask → tokenise → for each token the training vocabulary does
+ * not know: a real English word (lexicon) is replaced by its nearest training
+ * word when one is near enough in meaning, anything else is spelling-corrected
+ * against the training vocabulary → stem. Without a lexicon every unknown
+ * token is spelling-corrected.
+ */
 export class Preprocessor {
   private readonly speller: SpellingCorrector;
   private readonly frequency = new Map<string, number>();
+  private readonly neighbours: WordNeighbours | undefined;
+  private readonly skipTopRanks: number;
 
-  constructor(trainingTexts: readonly string[], spelling: SpellingOptions = DEFAULT_SPELLING) {
+  constructor(
+    trainingTexts: readonly string[],
+    spelling: SpellingOptions = DEFAULT_SPELLING,
+    private readonly lexicon?: Lexicon,
+    neighbours: NeighbourOptions = DEFAULT_NEIGHBOURS,
+  ) {
     const frequency = this.frequency;
     for (const text of trainingTexts) {
       for (const token of new Set(rawTokens(text))) frequency.set(token, (frequency.get(token) ?? 0) + 1);
     }
     this.speller = new SpellingCorrector(frequency, spelling);
+    this.neighbours = lexicon ? new WordNeighbours(lexicon, frequency.keys(), neighbours) : undefined;
+    this.skipTopRanks = neighbours.skipTopRanks;
   }
 
   /** `training`: the text is one of the training texts (see `Processed.unknown`). */
   process(text: string, training = false): Processed {
     const raw = rawTokens(text);
-    const corrected = raw.map((t) => this.speller.correct(t));
     const floor = training ? 1 : 0;
-    const unknown = corrected.filter((t) => !isPlaceholder(t) && (this.frequency.get(t) ?? 0) <= floor).length;
-    return { raw, corrected, stems: corrected.map(stem), unknown: raw.length === 0 ? 0 : unknown / raw.length };
+    const corrected: string[] = [];
+    let unknown = 0;
+    let nonword = 0;
+    // The words whose vectors make up the meaning: a real word as typed, anything else as corrected.
+    const meaningful: string[] = [];
+    for (const token of raw) {
+      const seen = this.frequency.get(token) ?? 0;
+      if (isPlaceholder(token) || seen > 0) {
+        corrected.push(token);
+        meaningful.push(token);
+        if (!isPlaceholder(token) && seen <= floor) unknown++;
+        continue;
+      }
+      const real = this.lexicon !== undefined && token.length >= SHORTEST_WORD && this.lexicon.has(token);
+      if (real) {
+        const near = this.neighbours?.nearest(token);
+        corrected.push(near ? near.word : token);
+        meaningful.push(token);
+        // A stand-in is only as known as it is near.
+        unknown += near ? 1 - near.similarity : 1;
+        continue;
+      }
+      const fixed = this.speller.correct(token);
+      corrected.push(fixed);
+      meaningful.push(fixed);
+      if (fixed === token) {
+        unknown++;
+        if (this.lexicon !== undefined && !/\d/.test(token)) nonword++;
+      }
+    }
+    const n = raw.length === 0 ? 1 : raw.length;
+    const processed: Processed = {
+      raw,
+      corrected,
+      stems: corrected.map(stem),
+      unknown: unknown / n,
+      nonword: training ? 0 : nonword / n,
+    };
+    const meaning = this.meaningOf(meaningful);
+    if (meaning) processed.meaning = meaning;
+    return processed;
+  }
+
+  private meaningOf(words: readonly string[]): Float64Array | undefined {
+    const lexicon = this.lexicon;
+    if (!lexicon) return undefined;
+    let sum: Float64Array | undefined;
+    for (const word of words) {
+      if (isPlaceholder(word) || lexicon.rankOf(word) < this.skipTopRanks) continue;
+      const v = lexicon.vector(word);
+      if (!v) continue;
+      sum ??= new Float64Array(lexicon.dims);
+      for (let d = 0; d < v.length; d++) sum[d] = (sum[d] as number) + (v[d] as number);
+    }
+    if (!sum) return undefined;
+    const norm = Math.hypot(...sum);
+    if (norm === 0) return undefined;
+    for (let d = 0; d < sum.length; d++) sum[d] = (sum[d] as number) / norm;
+    return sum;
   }
 }

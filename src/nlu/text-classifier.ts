@@ -1,4 +1,8 @@
+import { applyTemperature } from './calibration';
 import { FeatureSpace } from './features';
+import type { SparseVector } from './features';
+import { defaultLexicon } from './lexicon';
+import { keyboardMashes } from './nonsense';
 import { Preprocessor } from './preprocess';
 import { SoftmaxModel } from './softmax';
 import type { NluOptions } from './options';
@@ -25,14 +29,25 @@ export interface TextClassifier<L extends string> {
   rank(text: string): Reading<L>[] | undefined;
 }
 
+export interface TrainingRoles<L extends string> {
+  /** The label for messages the model cannot help with (`none`, `other`): keyboard mashes are added to it. */
+  outOfScope?: L;
+}
+
 /**
  * Trains a classifier over any label set (deterministic, at start-up): the
  * intents of a first message and the answers typed at a prompt use the same
- * engine. Softmax regression over stemmed words, stem bigrams and character
- * n-grams, after normalising and spelling correction against the training
- * vocabulary.
+ * engine. Softmax regression over stemmed words, stem bigrams, character
+ * n-grams and the shares of unknown words and of non-words, after
+ * normalising, reading unknown real words as their nearest training word
+ * (word vectors) and spelling-correcting the rest against the training
+ * vocabulary; probabilities temperature-scaled.
  */
-export function trainTextClassifier<L extends string>(groups: readonly LabelledTexts<L>[], o: NluOptions): TextClassifier<L> {
+export function trainTextClassifier<L extends string>(
+  groups: readonly LabelledTexts<L>[],
+  o: NluOptions,
+  roles: TrainingRoles<L> = {},
+): TextClassifier<L> {
   const labels = groups.map((g) => g.label);
   if (new Set(labels).size !== labels.length) throw new Error('trainTextClassifier: a label is given twice');
   if (labels.length < 2) throw new Error('trainTextClassifier: need at least two labels');
@@ -45,10 +60,21 @@ export function trainTextClassifier<L extends string>(groups: readonly LabelledT
     }
   });
   if (texts.length === 0) throw new Error('trainTextClassifier: no training examples given');
+  if (roles.outOfScope !== undefined && !labels.includes(roles.outOfScope)) {
+    throw new Error(`trainTextClassifier: the out-of-scope label "${roles.outOfScope}" has no examples`);
+  }
 
-  const preprocessor = new Preprocessor(texts, o.spelling);
+  const preprocessor = new Preprocessor(texts, o.spelling, o.lexicon ? defaultLexicon() : undefined, o.neighbours);
   const space = new FeatureSpace(o.features);
-  const xs = texts.map((t) => space.fit(preprocessor.process(t, true)));
+  const xs: SparseVector[] = texts.map((t) => space.fit(preprocessor.process(t, true)));
+  if (roles.outOfScope !== undefined && o.mashes > 0) {
+    // Read as a message at parse time would be (non-words and all), never added to the vocabulary.
+    const y = labels.indexOf(roles.outOfScope);
+    for (const mash of keyboardMashes(o.mashes, o.softmax.seed)) {
+      xs.push(space.vectorize(preprocessor.process(mash)));
+      ys.push(y);
+    }
+  }
   const model = SoftmaxModel.train(xs, ys, space.size, labels.length, o.softmax);
 
   return {
@@ -56,7 +82,7 @@ export function trainTextClassifier<L extends string>(groups: readonly LabelledT
     rank(text) {
       const x = space.vectorize(preprocessor.process(text));
       if (x.indices.length === 0) return undefined;
-      const p = model.probabilities(x);
+      const p = applyTemperature(model.probabilities(x), o.temperature);
       return labels.map((name, k) => ({ name, confidence: p[k] as number })).sort((a, b) => b.confidence - a.confidence);
     },
   };

@@ -1,6 +1,6 @@
 import { latencyStats } from '../../scripts/baselines';
-import { flatten, loadHeldout, loadTraining, regroup, stratifiedFolds } from '../../scripts/data';
-import { baselineTable, crossValidate } from '../../scripts/nlu-eval';
+import { flatten, INDEPENDENT_PATH, loadDev, loadHeldout, loadLabelled, loadTraining, MIXED_PATH, regroup, stratifiedFolds } from '../../scripts/data';
+import { baselineTable, crossValidate, scored } from '../../scripts/nlu-eval';
 import { summarize } from '../../src/nlu/evaluate';
 import { INTENTS } from '../../src/nlu/types';
 
@@ -27,8 +27,18 @@ describe('the evaluation scripts', () => {
     expect(regroup(sample).map((g) => g.intent)).toEqual([...INTENTS]);
   });
 
-  it('loads the held-out split from the repository root', () => {
+  it('loads every evaluation set from the repository root (counts only)', () => {
     expect(loadHeldout().length).toBeGreaterThanOrEqual(300);
+    expect(loadLabelled(INDEPENDENT_PATH).length).toBeGreaterThanOrEqual(400);
+    expect(loadLabelled(MIXED_PATH).every((e) => e.style === 'mixed')).toBe(true);
+    expect(loadDev().mixed.length).toBeGreaterThanOrEqual(50);
+  });
+
+  it('fits calibration on cross-validated predictions that carry every intent\'s probability', () => {
+    const sample = INTENTS.flatMap((intent) => training.filter((e) => e.intent === intent).slice(0, 8));
+    const s = scored(crossValidate(sample, 2));
+    expect(s).toHaveLength(sample.length);
+    expect(s[0]?.probabilities).toHaveLength(INTENTS.length);
   });
 
   it('summarises latencies and prints a timed-out baseline honestly', () => {
@@ -38,6 +48,6 @@ describe('the evaluation scripts', () => {
       [{ name: 'natural-logreg', label: 'LR', status: 'timeout', elapsedMs: 120_000, detail: 'budget' }],
       386,
     );
-    expect(rows[2]).toBe('| LR | — | — | — | > 120 s (stopped) | — |');
+    expect(rows[2]).toBe('| LR | — | — | — | — | — | > 120 s (stopped) | — |');
   });
 });

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { foldExample } from '../../src/content/load-intents';
 import { INTENTS_DIR } from './heldout';
+import { splitTexts, trainingTexts } from './split-texts';
 
 /**
  * The independent evaluation splits were written by someone who had not seen
@@ -18,32 +18,6 @@ const FROZEN: Record<string, string> = {
   'heldout-mixed.yaml': '8b2ba6dfaf9e07dcc23ebfab7a5292ae5cf981ec226675be9b2b4cefe8a38867',
 };
 
-/** Every training example under intents/ (nested folders included), whatever shape its list has. */
-function trainingTexts(dir: string): Set<string> {
-  const texts = new Set<string>();
-  const walk = (path: string): void => {
-    for (const name of readdirSync(path)) {
-      const full = join(path, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (/\.ya?ml$/.test(name)) collect((parse(readFileSync(full, 'utf8')) as { examples?: unknown })?.examples);
-    }
-  };
-  const collect = (node: unknown): void => {
-    if (typeof node === 'string') texts.add(foldExample(node));
-    else if (Array.isArray(node)) node.forEach(collect);
-    else if (node && typeof node === 'object') Object.values(node).forEach(collect);
-  };
-  walk(dir);
-  return texts;
-}
-
-/** The texts of a frozen split, whatever its layout (a list of examples, or lists per prompt). */
-function splitTexts(file: string): string[] {
-  const data = parse(readFileSync(join(__dirname, file), 'utf8')) as { examples?: Array<{ text: string }>; prompts?: Record<string, Array<{ text: string }>> };
-  const lists = data.examples ? [data.examples] : Object.values(data.prompts ?? {});
-  return lists.flat().map((e) => e.text);
-}
-
 describe('the frozen independent evaluation splits', () => {
   test.each(Object.entries(FROZEN))('%s is unchanged since it was frozen', (file, sha256) => {
     expect(createHash('sha256').update(readFileSync(join(__dirname, file))).digest('hex')).toBe(sha256);
@@ -53,6 +27,7 @@ describe('the frozen independent evaluation splits', () => {
     const training = trainingTexts(INTENTS_DIR);
     const texts = splitTexts(file);
     expect(texts.length).toBeGreaterThan(0);
-    expect(texts.filter((t) => training.has(foldExample(t)))).toEqual([]);
+    // A count, not the texts: a failure here must not show anyone a frozen message.
+    expect(texts.filter((t) => training.has(foldExample(t))).length).toBe(0);
   });
 });
