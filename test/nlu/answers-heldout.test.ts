@@ -20,11 +20,11 @@ import {
  * ground fails here.
  */
 const FLOORS = {
-  heldoutAnswers: 0.93,
-  developmentAnswers: 0.9,
+  heldoutAnswers: 0.94,
+  developmentAnswers: 0.92,
   /** Answers that led to "Stop troubleshooting?" though nobody meant to stop (the question protects them). */
   maxFalseStops: 3,
-  mixedToSpecific: 0.7,
+  mixedToSpecific: 0.8,
   genericToFirstFix: 0.65,
 };
 

@@ -129,17 +129,21 @@ function understoodMeaning(ranking: readonly AnswerScore[], thresholds: AnswerTh
   return top.confidence >= thresholds[top.name] ? { name: top.name, confidence: top.confidence } : undefined;
 }
 
-/** The longest non-negated phrase found in the text; undefined when none, or when two options tie. */
+/**
+ * The longest non-negated phrase found in the text; undefined when none, or
+ * when two options (or two bare meanings) tie. At equal length a button's
+ * phrase beats a bare meaning's ("green ✅" is green).
+ */
 function longestPhrase(phrases: readonly Phrase[], tokens: readonly string[]): Phrase | undefined {
   let best: Phrase | undefined;
   let tie = false;
   for (const phrase of phrases) {
     if (best && phrase.words.length < best.words.length) continue;
     if (!containsUnnegated(tokens, phrase.words)) continue;
-    if (!best || phrase.words.length > best.words.length) {
+    if (!best || phrase.words.length > best.words.length || (best.option === undefined && phrase.option !== undefined)) {
       best = phrase;
       tie = false;
-    } else if (target(phrase) !== target(best)) {
+    } else if (target(phrase) !== target(best) && (phrase.option !== undefined) === (best.option !== undefined)) {
       tie = true;
     }
   }
