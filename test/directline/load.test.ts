@@ -1,0 +1,66 @@
+/**
+ * The issue's flood, smaller: conversation starts as fast as a client can
+ * send them, against one real bot with the default limits.
+ */
+import { DEFAULT_LIMITS } from '../../src/channels/directline';
+import { floodConversationStarts, openFds, samplePeaks, watchBotReplies } from './flood';
+import { BUILTIN_SECRET, startApp, waitFor } from './harness';
+import type { Running } from './harness';
+
+const STARTS = 2000;
+/** Sockets the flooding client uses (as if that many browsers were starting at once). */
+const CLIENT_CONNECTIONS = 64;
+/**
+ * Each loopback connection costs two descriptors in this process (client and
+ * server side): the flood's, the turns' to the bot, the bot's replies to the
+ * connector route; plus slack for Jest and the app. Before the turn queue
+ * every welcome opened its own connection: thousands.
+ */
+const FD_BOUND = 2 * (CLIENT_CONNECTIONS + 2 * DEFAULT_LIMITS.turnConcurrency) + 150;
+/** Resident memory the flood may add (it was +283 MB for 5,000 starts before). */
+const RSS_BOUND_BYTES = 150 * 1024 * 1024;
+
+jest.setTimeout(120_000);
+
+let running: Running;
+beforeAll(async () => {
+  running = await startApp();
+});
+afterAll(() => running.close());
+
+it(`answers ${STARTS} conversation starts with 201 or 429 + Retry-After, loses no accepted welcome, and stays within fds and memory bounds`, async () => {
+  const domain = `${running.url}/v3/directline`;
+  const replies = watchBotReplies(running.app.server.server);
+  const fdsBefore = openFds();
+  const rssBefore = process.memoryUsage.rss();
+  const peaks = samplePeaks();
+
+  const result = await floodConversationStarts(domain, BUILTIN_SECRET, STARTS, CLIENT_CONNECTIONS);
+  // Every accepted welcome is a turn that must reach its conversation's log; if some never do, the figures below say how many.
+  await waitFor('every accepted welcome', () => result.accepted.every((id) => replies.delivered.has(id) || replies.refused.has(id)), 60_000).catch(
+    () => undefined,
+  );
+  const peak = peaks.stop();
+  replies.stop();
+
+  const lost = result.accepted.filter((id) => !replies.delivered.has(id));
+  // Reported with the figures, so a failure says how far off it was.
+  const figures = {
+    accepted: result.accepted.length,
+    busy: result.busy,
+    busyWithoutRetryAfter: result.busyWithoutRetryAfter,
+    other: Object.fromEntries(result.other),
+    lost: lost.length,
+    peakFds: peak.fds,
+    fdsBefore,
+    rssGrowthMiB: Math.round((peak.rssBytes - rssBefore) / 2 ** 20),
+  };
+  expect(figures).toMatchObject({ other: {}, lost: 0, busyWithoutRetryAfter: 0 });
+  expect(result.accepted.length + result.busy).toBe(STARTS);
+  expect(result.accepted.length).toBeGreaterThan(0);
+  expect(result.busy).toBeGreaterThan(0); // the flood did reach the queue's bound
+  expect(peak.fds).toBeLessThan(FD_BOUND);
+  expect(peak.rssBytes - rssBefore).toBeLessThan(RSS_BOUND_BYTES);
+  expect(running.errors).toEqual([]);
+  process.stdout.write(`direct line flood: ${JSON.stringify(figures)}\n`);
+});
