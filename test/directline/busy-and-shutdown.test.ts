@@ -83,10 +83,12 @@ describe('a full queue', () => {
     ]);
     await waitFor('the reply', async () => (await texts(a)).includes('echo: first question'));
 
-    // The refused start left nothing behind: the same token starts it now.
-    const retried = await fetch(`${c.domain}/conversations`, { method: 'POST', headers: { authorization: `Bearer ${c.token}` } });
-    expect(retried.status).toBe(201);
+    // The refused start left nothing behind. The widget, reloaded, "resumes" it with the same token
+    // (GET /conversations/{id}?watermark=): that starts it now, welcome and all, with no talk of expired messages.
+    const resumed = await call('GET', `${c.domain}/conversations/${c.conversationId}?watermark=`, c.token);
+    expect(resumed.status).toBe(200);
     await waitFor('its welcome', () => bot.turns.some((t) => t.type === 'conversationUpdate' && t.conversation?.id === c.conversationId));
+    expect(await texts(c)).toEqual([]);
   });
 });
 

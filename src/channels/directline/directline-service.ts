@@ -4,6 +4,7 @@ import { HttpError } from '../../server/http-error';
 import { parseWatermark } from './conversation-log';
 import type { ActivitySet, ClientActivity, ConversationStore, Listener, WireActivity } from './conversation-store';
 import { expiryNotice } from './expiry-notice';
+import { RecentIds } from './recent-ids';
 import { RetryLaterError } from './retry-later-error';
 import type { TokenSigner } from './token-signer';
 import type { DrainResult, TurnKind, TurnQueue } from './turn-queue';
@@ -62,6 +63,8 @@ const CLIENT_TYPES = new Set(['message', 'event', 'typing']);
  */
 export class DirectLineService {
   private readonly now: () => number;
+  /** Conversations whose start was refused (429): a client coming back to one is starting it, not returning. */
+  private readonly refusedStarts = new RecentIds(10_000);
 
   constructor(private readonly options: DirectLineServiceOptions) {
     for (const key of ['signer', 'store', 'turns', 'postToBot', 'serviceUrl', 'botId', 'log'] as const) {
@@ -207,14 +210,23 @@ export class DirectLineService {
     if (caller.kind !== 'token') throw new HttpError('DL_CONVERSATION_NOT_FOUND');
     const evictedAt = this.options.store.evicted(conversationId);
     const seen = parseWatermark(arrival.watermark);
-    if (evictedAt === undefined && seen === undefined && !arrival.reconnecting) return this.begin(conversationId, caller.userId);
+    const returning = evictedAt !== undefined || seen !== undefined || (arrival.reconnecting && !this.refusedStarts.has(conversationId));
+    if (!returning) return this.begin(conversationId, caller.userId);
     return this.restore(conversationId, caller.userId, Math.max(evictedAt ?? -1, seen ?? -1));
   }
 
   /** A new conversation and its welcome turn; refused whole (429) if the welcome can't be queued. */
   private begin(conversationId: string, userId: string): { userId: string } {
-    this.options.turns.ensureRoom('start');
-    const created = this.create(conversationId, userId, -1);
+    let created: { userId: string };
+    try {
+      this.options.turns.ensureRoom('start');
+      created = this.create(conversationId, userId, -1);
+    } catch (error) {
+      // The widget keeps its token and "resumes" this conversation on reload: it must start then, not claim a past.
+      this.refusedStarts.add(conversationId);
+      throw error;
+    }
+    this.refusedStarts.delete(conversationId);
     const welcome: WireActivity = {
       type: 'conversationUpdate',
       membersAdded: [{ id: this.options.botId, name: this.options.botId }, { id: userId }],
