@@ -3,54 +3,22 @@
  * (botframework-directlinejs, the one inside Web Chat) against the real app.
  */
 import { createHmac } from 'node:crypto';
-import XHR from 'xhr2';
 import WebSocket from 'ws';
-import { ConnectionStatus, DirectLine } from 'botframework-directlinejs';
-import type { Activity } from 'botframework-directlinejs';
+import { ConnectionStatus } from 'botframework-directlinejs';
 import { createTokenSigner } from '../../src/channels/directline';
-import { BUILTIN_SECRET, call, pageToken, startApp, waitFor } from './harness';
+import { BUILTIN_SECRET, call, pageToken, startApp, upgradeStatus, waitFor } from './harness';
 import type { Issued, Running } from './harness';
-
-// How the directlinejs README says to run it in Node.
-const globals = globalThis as unknown as Record<string, unknown>;
-globals.XMLHttpRequest = XHR;
-globals.WebSocket = WebSocket;
+import { connect, endClients, fromBot, hasButtons, send, textOf } from './web-chat-client';
 
 let running: Running;
-const clients: DirectLine[] = [];
 
 beforeAll(async () => {
   running = await startApp({ DIRECT_LINE_TOKEN_RATE_PER_MINUTE: '1000' });
 });
 afterAll(async () => {
-  for (const client of clients) client.end();
+  endClients();
   await running.close();
 });
-
-interface Session {
-  client: DirectLine;
-  seen: Activity[];
-  issued: Issued;
-}
-
-function connect(issued: Issued, options: { webSocket: boolean; conversationId?: string; watermark?: string }): Session {
-  const client = new DirectLine({ token: issued.token, domain: issued.domain, pollingInterval: 200, ...options });
-  clients.push(client);
-  const seen: Activity[] = [];
-  // end() errors the stream with "conversation ended": expected, not a failure.
-  client.activity$.subscribe({ next: (a) => seen.push(a), error: () => undefined });
-  return { client, seen, issued };
-}
-
-const fromBot = (s: Session) => s.seen.filter((a) => a.from.role !== 'user' && a.type === 'message');
-const textOf = (a: Activity) => (a as { text?: string }).text;
-const hasButtons = (a: Activity) => ((a as { suggestedActions?: { actions?: unknown[] } }).suggestedActions?.actions?.length ?? 0) > 0;
-
-function send(s: Session, text: string): Promise<string> {
-  return new Promise((resolve, reject) =>
-    s.client.postActivity({ type: 'message', from: { id: s.issued.userId }, text } as Activity).subscribe(resolve, reject),
-  );
-}
 
 describe.each([
   ['WebSocket', true],
@@ -167,18 +135,3 @@ describe('access', () => {
     expect(answer.status).toBe(404);
   });
 });
-
-function upgradeStatus(url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    ws.on('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.on('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.on('error', (e) => (String(e).includes('Unexpected server response') ? undefined : reject(e)));
-  });
-}

@@ -1,38 +1,54 @@
+import { Agent, fetch } from 'undici';
 import { HttpError } from '../../server/http-error';
-import type { WireActivity } from './conversation-store';
+import type { WireActivity } from './conversation-log';
 
 export interface BotClientOptions {
   /** The bot's messaging endpoint; a function because the port is known only after listen(). */
   endpoint: () => string;
   timeoutMs: number;
+  /** Connections to the bot at most, reused between turns (keep-alive): file descriptors stay bounded under load. */
+  connections: number;
 }
 
-export type BotClient = (activity: WireActivity) => Promise<void>;
+export interface BotClient {
+  /** Resolves once the bot has finished the turn (its replies have reached the connector route by then). */
+  post(activity: WireActivity): Promise<void>;
+  /** Closes the pooled connections; turns still in flight are cut. */
+  close(): Promise<void>;
+}
 
 /**
  * Posts an activity to the bot over HTTP, as Azure Direct Line does, so the
- * bot runs exactly the path it runs in production. Resolves once the bot has
- * finished the turn (its replies have reached the connector route by then).
+ * bot runs exactly the path it runs in production. Failures become
+ * DL_BOT_UNAVAILABLE; what went wrong travels as the error's cause, for the
+ * log only, never for the client.
  */
-export function createBotClient({ endpoint, timeoutMs }: BotClientOptions): BotClient {
+export function createBotClient({ endpoint, timeoutMs, connections }: BotClientOptions): BotClient {
   if (typeof endpoint !== 'function') throw new Error('createBotClient needs an endpoint function');
   if (!(timeoutMs > 0)) throw new Error('createBotClient needs timeoutMs > 0');
-  return async (activity) => {
-    let response: Response;
-    try {
-      response = await fetch(endpoint(), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(activity),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      throw new HttpError('DL_BOT_UNAVAILABLE', undefined, { cause: error });
-    }
-    const body = await response.text();
-    // The bot's body stays server side (logged via the cause): a client only learns that the bot refused.
-    if (response.status >= 400) {
-      throw new HttpError('DL_BOT_UNAVAILABLE', undefined, { cause: new Error(`the bot answered ${response.status}: ${body.slice(0, 200)}`) });
-    }
+  if (!Number.isInteger(connections) || connections < 1) throw new Error('createBotClient needs connections >= 1');
+  const agent = new Agent({ connections, keepAliveTimeout: 4_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  return {
+    async post(activity) {
+      let status: number;
+      try {
+        const response = await fetch(endpoint(), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(activity),
+          signal: AbortSignal.timeout(timeoutMs),
+          dispatcher: agent,
+        });
+        status = response.status;
+        // Read to the end, so the connection goes back to the pool.
+        await response.arrayBuffer();
+      } catch (error) {
+        throw new HttpError('DL_BOT_UNAVAILABLE', undefined, { cause: error });
+      }
+      if (status >= 400) throw new HttpError('DL_BOT_UNAVAILABLE', undefined, { cause: new Error(`the bot answered ${status}`) });
+    },
+    async close() {
+      await agent.destroy();
+    },
   };
 }

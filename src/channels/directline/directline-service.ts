@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../log';
 import { HttpError } from '../../server/http-error';
-import type { BotClient } from './bot-client';
+import { parseWatermark } from './conversation-log';
 import type { ActivitySet, ClientActivity, ConversationStore, Listener, WireActivity } from './conversation-store';
+import { expiryNotice } from './expiry-notice';
+import { RecentIds } from './recent-ids';
+import { RetryLaterError } from './retry-later-error';
 import type { TokenSigner } from './token-signer';
+import type { DrainResult, TurnKind, TurnQueue } from './turn-queue';
 
 /** Where the service is mounted on the server (Azure's path, so clients need no change). */
 export const DIRECT_LINE_PATH = '/v3/directline';
@@ -22,14 +26,27 @@ export interface ConversationInfo {
 export interface DirectLineServiceOptions {
   signer: TokenSigner;
   store: ConversationStore;
-  postToBot: BotClient;
+  /** Every turn sent to the bot goes through this queue: bounded, refused with 429 when full. */
+  turns: TurnQueue;
+  /** Resolves once the bot has finished the turn. */
+  postToBot: (activity: WireActivity) => Promise<void>;
   /** The connector base URL the bot replies to (its `serviceUrl`); a function because the port is known only after listen(). */
   serviceUrl: () => string;
   botId: string;
-  /** User activities bigger than this (as JSON) get 413. */
+  /** Activities bigger than this (as JSON) get 413, the user's and the bot's alike. */
   maxActivityBytes: number;
   log: Logger;
   now?: () => number;
+  /** Pause before each retry of a failed welcome (the bot welcomes once per conversation, so a retry can't welcome twice). */
+  welcomeRetryDelaysMs?: readonly number[];
+}
+
+/** What the caller's request says about a conversation the store does not hold. */
+interface Arrival {
+  /** The client's watermark: it saw activities up to this one. */
+  watermark?: string;
+  /** The client asked to reconnect (GET /conversations/{id}): it had this conversation before. */
+  reconnecting?: boolean;
 }
 
 /** The client fields a user may set; the service sets identity, ids and timestamps itself. */
@@ -45,11 +62,12 @@ const CLIENT_TYPES = new Set(['message', 'event', 'typing']);
  * replies (arriving through the connector route).
  */
 export class DirectLineService {
-  private readonly inFlight = new Set<Promise<void>>();
   private readonly now: () => number;
+  /** Conversations whose start was refused (429): a client coming back to one is starting it, not returning. */
+  private readonly refusedStarts = new RecentIds(10_000);
 
   constructor(private readonly options: DirectLineServiceOptions) {
-    for (const key of ['signer', 'store', 'postToBot', 'serviceUrl', 'botId', 'log'] as const) {
+    for (const key of ['signer', 'store', 'turns', 'postToBot', 'serviceUrl', 'botId', 'log'] as const) {
       if (!options[key]) throw new Error(`DirectLineService needs "${key}"`);
     }
     if (!(options.maxActivityBytes > 0)) throw new Error('DirectLineService needs maxActivityBytes > 0');
@@ -83,7 +101,9 @@ export class DirectLineService {
   /**
    * POST /conversations: starts the token's conversation (or a new one for
    * the secret) and, like Azure, tells the bot the user joined, so the
-   * welcome arrives before the user types anything.
+   * welcome arrives before the user types anything. When the welcome can't
+   * be queued the start is refused with 429 and nothing is created, so the
+   * client's retry (same token) starts it cleanly.
    */
   startConversation(caller: Caller, streamBase: string): ConversationInfo {
     const { conversationId, userId, token, expiresIn } =
@@ -93,25 +113,28 @@ export class DirectLineService {
             const ids = { conversationId: newId(), userId: `dl_${newId()}` };
             return { ...ids, ...this.options.signer.issue(ids) };
           })();
-    if (!this.options.store.get(conversationId)) this.begin(conversationId, userId);
+    if (caller.kind === 'token') this.conversation(caller, conversationId);
+    else this.begin(conversationId, userId);
     return { conversationId, token, expires_in: expiresIn, streamUrl: this.streamUrl(streamBase, conversationId, token) };
   }
 
   /** GET /conversations/{id}?watermark=: a reconnect, with a stream URL that replays from the watermark. */
   reconnect(caller: Caller, conversationId: string, watermark: string | undefined, streamBase: string): ConversationInfo {
-    this.conversation(caller, conversationId);
+    this.conversation(caller, conversationId, { watermark, reconnecting: true });
     const token = caller.kind === 'token' ? caller.token : this.options.signer.issue({ conversationId, userId: this.userOf(conversationId) }).token;
     const expires_in = caller.kind === 'token' ? this.remaining(caller) : 0;
     return { conversationId, token, expires_in, streamUrl: this.streamUrl(streamBase, conversationId, token, watermark) };
   }
 
-  /** POST /conversations/{id}/activities: echo into the log (Web Chat waits for it), then hand to the bot. */
+  /**
+   * POST /conversations/{id}/activities: echo into the log (Web Chat waits for
+   * it), then hand to the bot through the queue. A full queue answers 429
+   * before anything is logged, so a refused message leaves no trace.
+   */
   async postActivity(caller: Caller, conversationId: string, body: unknown): Promise<{ id: string }> {
     const conversation = this.conversation(caller, conversationId);
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpError('DL_BAD_ACTIVITY');
-    if (Buffer.byteLength(JSON.stringify(body)) > this.options.maxActivityBytes) {
-      throw new HttpError('DL_TOO_LARGE', `The limit is ${this.options.maxActivityBytes} bytes.`);
-    }
+    this.assertSize(body);
     const input = body as Record<string, unknown>;
     if (typeof input.type !== 'string' || !CLIENT_TYPES.has(input.type)) throw new HttpError('DL_BAD_ACTIVITY');
     if (input.text !== undefined && typeof input.text !== 'string') throw new HttpError('DL_BAD_ACTIVITY', '"text" must be a string.');
@@ -119,6 +142,7 @@ export class DirectLineService {
     for (const field of CLIENT_FIELDS) if (input[field] !== undefined) picked[field] = input[field];
     const from = input.from as { name?: unknown } | undefined;
     const userId = caller.kind === 'token' ? caller.userId : conversation.userId;
+    this.options.turns.ensureRoom('message');
     const echoed = this.options.store.append(conversationId, {
       ...picked,
       channelId: 'directline',
@@ -126,15 +150,13 @@ export class DirectLineService {
       from: { id: userId, ...(typeof from?.name === 'string' ? { name: from.name.slice(0, 100) } : {}), role: 'user' },
       timestamp: new Date(this.now()).toISOString(),
     });
-    const turn = this.sendToBot(conversationId, userId, echoed);
-    this.track(turn);
-    await turn;
+    await this.enqueue('message', conversationId, () => this.sendToBot(conversationId, userId, echoed));
     return { id: echoed.id };
   }
 
   /** GET /conversations/{id}/activities?watermark= (polling). */
   activities(caller: Caller, conversationId: string, watermark: string | undefined): ActivitySet {
-    this.conversation(caller, conversationId);
+    this.conversation(caller, conversationId, { watermark });
     return this.options.store.after(conversationId, watermark);
   }
 
@@ -142,6 +164,7 @@ export class DirectLineService {
   receiveFromBot(conversationId: string, body: unknown, replyToId?: string): { id: string } {
     if (!this.options.store.get(conversationId)) throw new HttpError('DL_CONVERSATION_NOT_FOUND');
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpError('DL_BAD_ACTIVITY');
+    this.assertSize(body);
     // serviceUrl names the secret connector route: it must never reach a client.
     const { serviceUrl: _serviceUrl, ...activity } = body as WireActivity;
     const stored = this.options.store.append(conversationId, {
@@ -158,35 +181,99 @@ export class DirectLineService {
   /** For the WebSocket: the token must be for this conversation; replays after `watermark`, then streams. */
   openStream(token: string, conversationId: string, watermark: string | undefined, listener: Listener): () => void {
     const caller = this.authenticate(`Bearer ${token}`);
-    this.conversation(caller, conversationId);
+    if (this.options.turns.closing) throw new RetryLaterError('DL_SHUTTING_DOWN', this.options.turns.retryAfterSeconds());
+    this.conversation(caller, conversationId, { watermark });
     listener(this.options.store.after(conversationId, watermark));
     return this.options.store.subscribe(conversationId, listener);
   }
 
-  /** Waits for turns still in flight, so shutting down never cuts a reply in half. */
-  async close(): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
+  /**
+   * Stops taking turns (new ones get 503) and waits, at most `graceMs`, for
+   * those queued and running, so shutting down never cuts a reply in half.
+   */
+  async close(graceMs: number): Promise<DrainResult> {
+    const result = await this.options.turns.close(graceMs);
+    if (result.abandoned + result.refused > 0) this.options.log.warn('direct line: turns unfinished at shutdown', { ...result });
+    return result;
   }
 
   /**
    * The caller's conversation. A genuine token's conversation always exists,
-   * as on Azure: one never started, or evicted from memory, starts now.
+   * as on Azure: one never started starts now (with its welcome); one this
+   * server no longer holds (evicted, or lost in a restart) is re-created with
+   * a notice saying its earlier messages are gone.
    */
-  private conversation(caller: Caller, conversationId: string): { userId: string } {
+  private conversation(caller: Caller, conversationId: string, arrival: Arrival = {}): { userId: string } {
     if (caller.kind === 'token' && caller.conversationId !== conversationId) throw new HttpError('DL_FORBIDDEN');
     const found = this.options.store.get(conversationId);
     if (found) return found;
     if (caller.kind !== 'token') throw new HttpError('DL_CONVERSATION_NOT_FOUND');
-    return this.begin(conversationId, caller.userId);
+    const evictedAt = this.options.store.evicted(conversationId);
+    const seen = parseWatermark(arrival.watermark);
+    const returning = evictedAt !== undefined || seen !== undefined || (arrival.reconnecting && !this.refusedStarts.has(conversationId));
+    if (!returning) return this.begin(conversationId, caller.userId);
+    return this.restore(conversationId, caller.userId, Math.max(evictedAt ?? -1, seen ?? -1));
   }
 
+  /** A new conversation and its welcome turn; refused whole (429) if the welcome can't be queued. */
   private begin(conversationId: string, userId: string): { userId: string } {
-    const created = this.options.store.create(conversationId, userId);
-    this.track(this.sendToBot(conversationId, userId, {
+    let created: { userId: string };
+    try {
+      this.options.turns.ensureRoom('start');
+      created = this.create(conversationId, userId, -1);
+    } catch (error) {
+      // The widget keeps its token and "resumes" this conversation on reload: it must start then, not claim a past.
+      this.refusedStarts.add(conversationId);
+      throw error;
+    }
+    this.refusedStarts.delete(conversationId);
+    const welcome: WireActivity = {
       type: 'conversationUpdate',
       membersAdded: [{ id: this.options.botId, name: this.options.botId }, { id: userId }],
-    }));
+    };
+    this.enqueue('start', conversationId, () => this.withRetries(() => this.sendToBot(conversationId, userId, welcome))).catch(
+      () => undefined, // logged in sendToBot
+    );
     return created;
+  }
+
+  /** A conversation the client had before: numbering goes on past what it saw, and the notice tells the user. */
+  private restore(conversationId: string, userId: string, lastSeq: number): { userId: string } {
+    const created = this.create(conversationId, userId, lastSeq);
+    this.options.store.append(conversationId, expiryNotice(this.options.botId, new Date(this.now()).toISOString()));
+    this.options.log.info('direct line: conversation re-created after expiry', { conversationId });
+    return created;
+  }
+
+  private create(conversationId: string, userId: string, lastSeq: number): { userId: string } {
+    const created = this.options.store.create(conversationId, userId, lastSeq);
+    if (!created) throw new RetryLaterError('DL_BUSY', this.options.turns.retryAfterSeconds());
+    return created;
+  }
+
+  /** Queues a turn, keeping its conversation in memory until the turn is over so the bot's replies land. */
+  private enqueue(kind: TurnKind, conversationId: string, job: () => Promise<void>): Promise<void> {
+    this.options.turns.ensureRoom(kind);
+    const release = this.options.store.hold(conversationId);
+    return this.options.turns.submit(kind, job).finally(release);
+  }
+
+  private async withRetries(attempt: () => Promise<void>): Promise<void> {
+    const delays = this.options.welcomeRetryDelaysMs ?? [250, 1000];
+    for (let i = 0; ; i += 1) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (i >= delays.length || this.options.turns.closing) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delays[i]));
+      }
+    }
+  }
+
+  private assertSize(activity: object): void {
+    if (Buffer.byteLength(JSON.stringify(activity)) > this.options.maxActivityBytes) {
+      throw new HttpError('DL_TOO_LARGE', `The limit is ${this.options.maxActivityBytes} bytes.`);
+    }
   }
 
   private userOf(conversationId: string): string {
@@ -216,14 +303,10 @@ export class DirectLineService {
         timestamp: activity.timestamp ?? new Date(this.now()).toISOString(),
       })
       .catch((error: unknown) => {
-        log.warn('direct line: the bot did not take an activity', { conversationId, type: activity.type, error: String(error) });
+        const reason = error instanceof Error && error.cause !== undefined ? error.cause : error;
+        log.warn('direct line: the bot did not take an activity', { conversationId, type: activity.type, error: String(reason) });
         throw error;
       });
-  }
-
-  private track(promise: Promise<void>): void {
-    const tracked = promise.catch(() => undefined).finally(() => this.inFlight.delete(tracked));
-    this.inFlight.add(tracked);
   }
 }
 

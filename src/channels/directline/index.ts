@@ -7,24 +7,25 @@ import { createBotClient } from './bot-client';
 import { createConversationStore } from './conversation-store';
 import { DIRECT_LINE_PATH, registerDirectLineRoutes } from './directline-routes';
 import { DirectLineService } from './directline-service';
+import { resolveLimits } from './limits';
+import type { DirectLineLimits } from './limits';
 import { createRateLimiter } from './rate-limiter';
 import { requestBase } from './route-handler';
 import { attachStream } from './stream';
 import { createTokenSigner } from './token-signer';
 import { registerTokenRoute } from './token-route';
 import type { TokenIssuer } from './token-route';
-
-/** Memory caps of the built-in service (see README): ~1,000 conversations × 500 activities. */
-export const MAX_CONVERSATIONS = 1000;
-export const MAX_ACTIVITIES_PER_CONVERSATION = 500;
-export const MAX_ACTIVITY_BYTES = 64 * 1024;
-const BOT_TIMEOUT_MS = 15_000;
+import { createTurnQueue } from './turn-queue';
 
 export interface DirectLineSetupOptions {
   config: Pick<Config, 'directLine' | 'auth'>;
   log: Logger;
   /** This server's own base URL (http://127.0.0.1:port); known only after listen(). */
   selfUrl: () => string;
+  /** Caps other than the defaults (see limits.ts): tests make them tiny to reach eviction. */
+  limits?: Partial<DirectLineLimits>;
+  /** The bot's messaging endpoint; default this server's own /api/messages. */
+  botEndpoint?: () => string;
 }
 
 export interface DirectLine {
@@ -38,7 +39,8 @@ export interface DirectLine {
  * which talks to /api/messages like any channel; it is off when Bot Framework
  * auth is on, because it cannot sign the tokens the adapter would demand.
  */
-export function setUpDirectLine(server: Server, { config, log, selfUrl }: DirectLineSetupOptions): DirectLine {
+export function setUpDirectLine(server: Server, options: DirectLineSetupOptions): DirectLine {
+  const { config, log, selfUrl } = options;
   const { directLine } = config;
   const limiter = createRateLimiter({ limit: directLine.tokenRatePerMinute, windowMs: 60_000 });
 
@@ -58,14 +60,26 @@ export function setUpDirectLine(server: Server, { config, log, selfUrl }: Direct
     secret = randomBytes(32).toString('base64url');
     log.info('direct line: DIRECT_LINE_BUILTIN_SECRET is not set; using a random one, so widget tokens will not survive a restart');
   }
+  const limits = resolveLimits(options.limits);
   const connectorKey = randomBytes(16).toString('hex');
+  const bot = createBotClient({
+    endpoint: options.botEndpoint ?? (() => `${selfUrl()}/api/messages`),
+    timeoutMs: limits.botTimeoutMs,
+    connections: limits.turnConcurrency,
+  });
   const service = new DirectLineService({
     signer: createTokenSigner({ secret, ttlSeconds: directLine.tokenTtlSeconds }),
-    store: createConversationStore({ maxConversations: MAX_CONVERSATIONS, maxActivities: MAX_ACTIVITIES_PER_CONVERSATION }),
-    postToBot: createBotClient({ endpoint: () => `${selfUrl()}/api/messages`, timeoutMs: BOT_TIMEOUT_MS }),
+    store: createConversationStore({
+      maxConversations: limits.maxConversations,
+      maxActivities: limits.maxActivitiesPerConversation,
+      maxBytes: limits.maxConversationBytes,
+      maxTotalBytes: limits.maxTotalBytes,
+    }),
+    turns: createTurnQueue({ concurrency: limits.turnConcurrency, capacity: limits.turnQueue }),
+    postToBot: (activity) => bot.post(activity),
     serviceUrl: () => `${selfUrl()}/directline-connector/${connectorKey}`,
     botId: 'bot',
-    maxActivityBytes: MAX_ACTIVITY_BYTES,
+    maxActivityBytes: limits.maxActivityBytes,
     log,
   });
   registerDirectLineRoutes(server, { service, connectorKey, publicUrl: directLine.publicUrl, selfUrl, log });
@@ -77,15 +91,26 @@ export function setUpDirectLine(server: Server, { config, log, selfUrl }: Direct
     log,
   });
   const stream = attachStream(server.server, { service, log });
+  let closed: Promise<void> | undefined;
   return {
     mode: 'builtin',
-    async close() {
-      stream.close();
-      await service.close();
+    // In this order: refuse new turns, let queued and running ones finish (their replies still
+    // reach open streams), then close the streams with "restarting" so Web Chat reconnects.
+    close() {
+      closed ??= (async () => {
+        await service.close(limits.drainMs);
+        await stream.close();
+        await bot.close();
+      })();
+      return closed;
     },
   };
 }
 
 export { DirectLineService } from './directline-service';
+export { DEFAULT_LIMITS } from './limits';
+export type { DirectLineLimits } from './limits';
+export { STREAM_CLOSE } from './stream-close';
+export { EXPIRY_NOTICE } from './expiry-notice';
 export { createTokenSigner } from './token-signer';
 export type { TokenResponse } from './token-route';

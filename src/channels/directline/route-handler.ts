@@ -15,4 +15,6 @@ export function allowAnyOrigin(res: Response): void {
   res.header('Access-Control-Allow-Headers', 'Authorization, Content-Type, x-ms-bot-agent');
   res.header('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
   res.header('Access-Control-Max-Age', '600');
+  // Not a CORS-safelisted header: without this a page on another origin can't read when to retry a 429/503.
+  res.header('Access-Control-Expose-Headers', 'Retry-After');
 }

@@ -6,16 +6,21 @@ import type { Logger } from '../../log';
 import { HttpError } from '../../server/http-error';
 import type { DirectLineService } from './directline-service';
 import { DIRECT_LINE_PATH } from './directline-routes';
+import { RetryLaterError } from './retry-later-error';
+import { STREAM_CLOSE } from './stream-close';
 
 export interface StreamOptions {
   service: DirectLineService;
   log: Logger;
   /** Server pings this often; a socket that misses one is dropped (phones sleep, proxies cut silently). */
   heartbeatMs?: number;
+  /** How long close() waits for a client to answer the close handshake before cutting the socket. */
+  closeGraceMs?: number;
 }
 
 export interface StreamHandle {
-  close(): void;
+  /** Closes every stream with 1012 Service Restart (clients reconnect) and stops taking upgrades. */
+  close(): Promise<void>;
   connections(): number;
 }
 
@@ -26,7 +31,7 @@ const STREAM = new RegExp(`^${DIRECT_LINE_PATH}/conversations/([^/?]+)/stream$`)
  * activity, after replaying what the client missed since its watermark.
  * Clients only listen (directlinejs sends empty keep-alives, ignored).
  */
-export function attachStream(httpServer: Server, { service, log, heartbeatMs = 30_000 }: StreamOptions): StreamHandle {
+export function attachStream(httpServer: Server, { service, log, heartbeatMs = 30_000, closeGraceMs = 2_000 }: StreamOptions): StreamHandle {
   if (!httpServer || typeof httpServer.on !== 'function') throw new Error('attachStream needs an http server');
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   const alive = new WeakSet<WebSocket>();
@@ -53,13 +58,14 @@ export function attachStream(httpServer: Server, { service, log, heartbeatMs = 3
     } catch (error) {
       const known = error instanceof HttpError ? error : undefined;
       if (!known) log.error('direct line stream failed', { error: String(error) });
-      return refuse(socket, known?.status ?? 500, known?.code ?? 'Error');
+      const retryAfter = error instanceof RetryLaterError ? error.retryAfterSeconds : undefined;
+      return refuse(socket, known?.status ?? 500, known?.code ?? 'Error', retryAfter);
     }
     socket.once('close', () => unsubscribe());
     wss.handleUpgrade(req, socket, head, (ws) => {
       alive.add(ws);
       pending = (set) => {
-        if (set === null) return ws.close(1000, 'conversation ended');
+        if (set === null) return ws.close(STREAM_CLOSE.expired.code, STREAM_CLOSE.expired.reason);
         if (set.activities.length > 0 && ws.readyState === ws.OPEN) ws.send(JSON.stringify(set));
       };
       for (const set of queued.splice(0)) pending(set);
@@ -82,16 +88,31 @@ export function attachStream(httpServer: Server, { service, log, heartbeatMs = 3
   heartbeat.unref();
 
   return {
-    close() {
+    async close() {
       clearInterval(heartbeat);
       httpServer.off('upgrade', onUpgrade);
-      for (const ws of wss.clients) ws.terminate();
+      const { code, reason } = STREAM_CLOSE.restart;
+      await Promise.all([...wss.clients].map((ws) => closeWithin(ws, code, reason, closeGraceMs)));
       wss.close();
     },
     connections: () => wss.clients.size,
   };
 }
 
-function refuse(socket: Duplex, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+/** Starts the close handshake; a client that doesn't answer within `graceMs` is cut off. */
+function closeWithin(ws: WebSocket, code: number, reason: string, graceMs: number): Promise<void> {
+  if (ws.readyState === ws.CLOSED) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => ws.terminate(), graceMs);
+    ws.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    ws.close(code, reason);
+  });
+}
+
+function refuse(socket: Duplex, status: number, reason: string, retryAfterSeconds?: number): void {
+  const retry = retryAfterSeconds === undefined ? '' : `Retry-After: ${retryAfterSeconds}\r\n`;
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\n${retry}Connection: close\r\nContent-Length: 0\r\n\r\n`);
 }

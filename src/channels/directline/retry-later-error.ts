@@ -1,0 +1,13 @@
+import { HttpError } from '../../server/http-error';
+
+/** A refusal the client should retry: the routes answer it with `Retry-After`. */
+export class RetryLaterError extends HttpError {
+  constructor(
+    code: 'DL_BUSY' | 'DL_SHUTTING_DOWN',
+    /** Whole seconds, as `Retry-After` wants them. */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(code);
+    this.name = 'RetryLaterError';
+  }
+}

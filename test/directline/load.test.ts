@@ -1,0 +1,88 @@
+/**
+ * The issue's flood, smaller: conversation starts as fast as a client can
+ * send them, against one real bot with the default limits.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { DEFAULT_LIMITS } from '../../src/channels/directline';
+import { floodConversationStarts, openFds, samplePeaks, watchBotReplies } from './flood';
+import { BUILTIN_SECRET, startApp, waitFor } from './harness';
+import type { Running } from './harness';
+
+const STARTS = 2000;
+/** Sockets the flooding client uses (as if that many browsers were starting at once). */
+const CLIENT_CONNECTIONS = 64;
+/**
+ * Each loopback connection costs two descriptors in this process (client and
+ * server side): the flood's, the turns' to the bot, the bot's replies to the
+ * connector route; plus slack for Jest and the app. Before the turn queue
+ * every welcome opened its own connection: thousands.
+ */
+const FD_BOUND = 2 * (CLIENT_CONNECTIONS + 2 * DEFAULT_LIMITS.turnConcurrency) + 150;
+const MiB = 1024 * 1024;
+/**
+ * Peak resident memory the flood may add to this process, flooding client
+ * and server together: generous, because when the garbage collector runs
+ * varies with what else the machine does (server alone: see
+ * `npm run bench:directline`, about +60 MB for 5,000 starts).
+ */
+const RSS_BOUND_BYTES = 320 * MiB;
+/** Heap still in use once the flood is over and collected: what the app keeps, not what it churned. */
+const RETAINED_BOUND_BYTES = 32 * MiB;
+
+// A full collection on demand, so retained memory is measured rather than guessed.
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+const heapAfterCollection = () => {
+  collect();
+  return process.memoryUsage().heapUsed;
+};
+
+jest.setTimeout(120_000);
+
+let running: Running;
+beforeAll(async () => {
+  running = await startApp();
+});
+afterAll(() => running.close());
+
+it(`answers ${STARTS} conversation starts with 201 or 429 + Retry-After, loses no accepted welcome, and stays within fds and memory bounds`, async () => {
+  const domain = `${running.url}/v3/directline`;
+  const replies = watchBotReplies(running.app.server.server);
+  const fdsBefore = openFds();
+  const heapBefore = heapAfterCollection();
+  const rssBefore = process.memoryUsage.rss();
+  const peaks = samplePeaks();
+
+  const result = await floodConversationStarts(domain, BUILTIN_SECRET, STARTS, CLIENT_CONNECTIONS);
+  // Every accepted welcome is a turn that must reach its conversation's log; if some never do, the figures below say how many.
+  await waitFor('every accepted welcome', () => result.accepted.every((id) => replies.delivered.has(id) || replies.refused.has(id)), 60_000).catch(
+    () => undefined,
+  );
+  const peak = peaks.stop();
+  replies.stop();
+
+  const lost = result.accepted.filter((id) => !replies.delivered.has(id));
+  const retained = heapAfterCollection() - heapBefore;
+  // Reported with the figures, so a failure says how far off it was.
+  const figures = {
+    accepted: result.accepted.length,
+    busy: result.busy,
+    busyWithoutRetryAfter: result.busyWithoutRetryAfter,
+    other: Object.fromEntries(result.other),
+    lost: lost.length,
+    peakFds: peak.fds,
+    fdsBefore,
+    rssGrowthMiB: Math.round((peak.rssBytes - rssBefore) / MiB),
+    retainedHeapMiB: Math.round(retained / MiB),
+  };
+  expect(figures).toMatchObject({ other: {}, lost: 0, busyWithoutRetryAfter: 0 });
+  expect(result.accepted.length + result.busy).toBe(STARTS);
+  expect(result.accepted.length).toBeGreaterThan(0);
+  expect(result.busy).toBeGreaterThan(0); // the flood did reach the queue's bound
+  expect(peak.fds).toBeLessThan(FD_BOUND);
+  expect(peak.rssBytes - rssBefore).toBeLessThan(RSS_BOUND_BYTES);
+  expect(retained).toBeLessThan(RETAINED_BOUND_BYTES);
+  expect(running.errors).toEqual([]);
+  process.stdout.write(`direct line flood: ${JSON.stringify(figures)}\n`);
+});
