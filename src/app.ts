@@ -38,8 +38,9 @@ export interface App {
   /** Starts listening; resolves to a base URL this machine can reach it at. */
   listen(): Promise<string>;
   /**
-   * Graceful shutdown: /readyz answers 503, no new connections, turns in
-   * flight finish (up to `drainMs`), WebSockets close, storage closes.
+   * Graceful shutdown: /readyz answers 503, the built-in Direct Line drains
+   * and closes its WebSockets, then no new connections, turns in flight
+   * finish (up to `drainMs`), storage closes.
    * Resolves false when turns were still running at the deadline.
    */
   close(drainMs?: number): Promise<boolean>;
@@ -122,13 +123,15 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     draining = true;
     const http = server.server;
     const closed = new Promise<void>((resolve) => http.once('close', () => resolve()));
-    // Stop accepting connections but keep the open ones (net's close, not http's, which would also drop idle
-    // keep-alive connections): requests on them get answers with `Connection: close`, /readyz a 503.
+    // The built-in Direct Line first: it refuses new turns and finishes its queued ones, which reach the
+    // bot over this server's own /api/messages, so the server must still accept connections meanwhile.
+    await directLine.close();
+    // Then stop accepting connections but keep the open ones (net's close, not http's, which would also drop
+    // idle keep-alive connections): requests on them get answers with `Connection: close`, /readyz a 503.
     const listening = http.listening;
     if (listening) NetServer.prototype.close.call(http);
     const drained = await turns.drained(drainMs);
     if (!drained) log.warn('shutting down with turns still in flight', { turns: turns.size() });
-    await directLine.close();
     if (listening) {
       http.close();
       http.closeAllConnections();
