@@ -57,7 +57,7 @@ export function attachStream(httpServer: Server, { service, log, heartbeatMs = 3
       );
     } catch (error) {
       const known = error instanceof HttpError ? error : undefined;
-      if (!known) log.error('direct line stream failed', { error: String(error) });
+      if (!known) log.error('direct line stream failed', { conversationId, channelId: 'directline', error: String(error) });
       const retryAfter = error instanceof RetryLaterError ? error.retryAfterSeconds : undefined;
       return refuse(socket, known?.status ?? 500, known?.code ?? 'Error', retryAfter);
     }
