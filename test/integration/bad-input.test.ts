@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Conversation, ROOT, messagesText, removeTempDirs, startBot } from './harness';
+import { Conversation, ROOT, messagesText, removeTempDirs, startBot, validActivity } from './harness';
 import type { RunningBot } from './harness';
 
 const text = messagesText();
@@ -15,19 +15,8 @@ afterAll(async () => {
   removeTempDirs();
 });
 
-/** A complete, valid message activity, as the loopback channel would send it. */
 function activity(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    type: 'message',
-    id: `act-${Math.random().toString(36).slice(2)}`,
-    channelId: 'emulator',
-    serviceUrl: bot.channel.serviceUrl,
-    conversation: { id: `bad-input-${Math.random().toString(36).slice(2)}` },
-    from: { id: 'user-1' },
-    recipient: { id: 'bot' },
-    text: 'hello',
-    ...overrides,
-  };
+  return validActivity(bot.channel.serviceUrl, overrides);
 }
 
 async function post(body: unknown): Promise<{ status: number; json: unknown; body: string }> {

@@ -4,7 +4,7 @@ import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { Conversation, messagesText, startBot } from './harness';
+import { Conversation, messagesText, startBot, validActivity } from './harness';
 import type { RunningBot } from './harness';
 import { startHoldingConnector } from '../support/holding-connector';
 import { INTERNAL_TEXT, rawExchange, upgradeRequest } from '../../scripts/fuzz/raw-http';
@@ -26,17 +26,7 @@ afterAll(async () => {
 });
 
 function activity(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    type: 'message',
-    id: `act-${Math.random().toString(36).slice(2)}`,
-    channelId: 'emulator',
-    serviceUrl: bot.channel.serviceUrl,
-    conversation: { id: `hardening-${Math.random().toString(36).slice(2)}` },
-    from: { id: 'user-1' },
-    recipient: { id: 'bot' },
-    text: 'hello',
-    ...overrides,
-  };
+  return validActivity(bot.channel.serviceUrl, overrides);
 }
 
 async function post(path: string, body: string | Buffer, headers: Record<string, string>): Promise<{ status: number; body: string; json: { error?: { code: string; message: string } } }> {

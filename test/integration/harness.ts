@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import type { Activity } from 'botbuilder-core';
 import { parse as parseYaml } from 'yaml';
 import { LoopbackChannel } from '../../src/channels/loopback';
+import { startBot } from '../support/running-bot';
+import type { RunningBot } from '../support/running-bot';
 
 export const ROOT = join(__dirname, '..', '..');
 export const DIALOGS = join(ROOT, 'dialogs');
@@ -130,6 +132,41 @@ export function appleService(serviceName: string, events: unknown[] = []): unkno
 
 export { startBot } from '../support/running-bot';
 export type { BotOptions, RunningBot } from '../support/running-bot';
+
+/**
+ * The real bot with a fake Apple status feed, for the tests of one describe
+ * block: started before them, closed after. `feed` sets what Apple answers.
+ */
+export function useBotWithFakeApple(feed?: (apple: FakeApple) => void): { bot: () => RunningBot; apple: () => FakeApple } {
+  let bot: RunningBot | undefined;
+  let apple: FakeApple | undefined;
+  beforeAll(async () => {
+    apple = await startFakeApple();
+    feed?.(apple);
+    bot = await startBot({ statusUrl: apple.url });
+  });
+  afterAll(async () => {
+    await bot?.close();
+    await apple?.close();
+  });
+  return { bot: () => bot!, apple: () => apple! };
+}
+
+/** A complete, valid message activity, as the loopback channel would send it, with `overrides`. */
+export function validActivity(serviceUrl: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const unique = Math.random().toString(36).slice(2);
+  return {
+    type: 'message',
+    id: `act-${unique}`,
+    channelId: 'emulator',
+    serviceUrl,
+    conversation: { id: `conv-${unique}` },
+    from: { id: 'user-1' },
+    recipient: { id: 'bot' },
+    text: 'hello',
+    ...overrides,
+  };
+}
 
 // ---------------------------------------------------------------------------
 // One conversation, seen turn by turn.

@@ -10,6 +10,7 @@ import {
   removeTempDirs,
   startBot,
   startFakeApple,
+  useBotWithFakeApple,
 } from './harness';
 import type { FakeApple, FixYaml, RunningBot, Turn } from './harness';
 
@@ -42,16 +43,12 @@ function opening(f: FixYaml): string {
 afterAll(() => removeTempDirs());
 
 describe('a conversation with the bot over real HTTP, through the loopback channel', () => {
+  const running = useBotWithFakeApple();
   let bot: RunningBot;
   let apple: FakeApple;
-
-  beforeAll(async () => {
-    apple = await startFakeApple();
-    bot = await startBot({ statusUrl: apple.url });
-  });
-  afterAll(async () => {
-    await bot?.close();
-    await apple?.close();
+  beforeAll(() => {
+    bot = running.bot();
+    apple = running.apple();
   });
   afterEach(() => expect(bot.errors).toEqual([]));
 

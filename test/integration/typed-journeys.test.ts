@@ -1,6 +1,6 @@
 import { fill } from '../../src/dialogs/text';
-import { appleFeed, appleService, Conversation, messagesText, readContent, removeTempDirs, startBot, startFakeApple } from './harness';
-import type { FakeApple, FixYaml, RunningBot, Turn } from './harness';
+import { appleFeed, appleService, Conversation, messagesText, readContent, removeTempDirs, useBotWithFakeApple } from './harness';
+import type { FixYaml, RunningBot, Turn } from './harness';
 
 /**
  * Whole journeys over the real server, typed only: no answer is ever a
@@ -84,16 +84,10 @@ async function walk(c: Conversation, first: Turn, succeedAt: string | undefined)
 afterAll(() => removeTempDirs());
 
 describe('typed-only journeys over HTTP', () => {
+  const running = useBotWithFakeApple();
   let bot: RunningBot;
-  let apple: FakeApple;
-
-  beforeAll(async () => {
-    apple = await startFakeApple();
-    bot = await startBot({ statusUrl: apple.url });
-  });
-  afterAll(async () => {
-    await bot?.close();
-    await apple?.close();
+  beforeAll(() => {
+    bot = running.bot();
   });
   afterEach(() => expect(bot.errors).toEqual([]));
 
@@ -114,20 +108,12 @@ describe('typed-only journeys over HTTP', () => {
 });
 
 describe('typed-only, while Apple reports an iCloud Backup outage', () => {
-  let bot: RunningBot;
-  let apple: FakeApple;
-  beforeAll(async () => {
-    apple = await startFakeApple();
-    apple.respond(200, appleFeed([appleService('iCloud Backup', [{ statusType: 'Outage', eventStatus: 'ongoing', message: 'Some users cannot back up' }])]));
-    bot = await startBot({ statusUrl: apple.url });
-  });
-  afterAll(async () => {
-    await bot?.close();
-    await apple?.close();
-  });
+  const running = useBotWithFakeApple((apple) =>
+    apple.respond(200, appleFeed([appleService('iCloud Backup', [{ statusType: 'Outage', eventStatus: 'ongoing', message: 'Some users cannot back up' }])])),
+  );
 
   test('a user asking whether Apple is down is told, waits, and reports success by typing', async () => {
-    await solvedByTyping(bot, 'apple-status', FIXES.find((f) => f.id === 'apple-status')!);
+    await solvedByTyping(running.bot(), 'apple-status', FIXES.find((f) => f.id === 'apple-status')!);
   });
 });
 
