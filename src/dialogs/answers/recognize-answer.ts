@@ -86,6 +86,8 @@ export function recognizeAnswer(prompt: PromptSpec, reading: AnswerReading, lexi
   }
 
   const tokens = wordTokens(reading.text);
+  // A yes or a no that no option stands for counts only as a phrase of two words or more (or the whole
+  // message, above): a lone "no" inside "there's no Show All" says nothing, while "fixed" says it works anywhere.
   const telling = phrases.filter((p) => p.option !== undefined || p.words.length > 1 || !POLAR.has(p.meaning!));
   const byWords = INTERROGATIVES.has(tokens[0] ?? '') ? undefined : longestPhrase(telling, tokens);
   if (byWords) return pick(byWords, 'words');
@@ -108,18 +110,27 @@ interface Phrase {
   meaning?: AnswerIntent;
 }
 
-/**
- * A yes or a no no option stands for is read only from a phrase of two words
- * or more, or from the whole message: a lone "no" inside "there's no Show
- * All" says nothing about the prompt (while "fixed" says it works anywhere).
- */
+/** The options' own words, and every meaning's words with the option that stands for that meaning, if any. */
 function optionPhrases(options: readonly AnswerOption[], meaningWords: AnswerLexicon['meaningWords']): Phrase[] {
   const own = options.flatMap((o, option) => o.words.map((w): Phrase => ({ option, words: wordTokens(w) })));
-  const meanings = (Object.entries(meaningWords) as Array<[AnswerIntent, readonly string[]]>).flatMap(([meaning, words]) => {
-    const index = options.findIndex((o) => o.means.includes(meaning));
-    return words.map((w): Phrase => ({ ...(index >= 0 ? { option: index } : {}), words: wordTokens(w), meaning }));
+  const meanings = tokenizedMeaningWords(meaningWords).map((p): Phrase => {
+    const index = options.findIndex((o) => o.means.includes(p.meaning!));
+    return index >= 0 ? { ...p, option: index } : p;
   });
   return [...own, ...meanings].filter((p) => p.words.length > 0);
+}
+
+// The content's meaning words, tokenised once (they are the same every turn; a prompt's options are not).
+const tokenized = new WeakMap<object, Phrase[]>();
+function tokenizedMeaningWords(meaningWords: AnswerLexicon['meaningWords']): Phrase[] {
+  let phrases = tokenized.get(meaningWords);
+  if (!phrases) {
+    phrases = (Object.entries(meaningWords) as Array<[AnswerIntent, readonly string[]]>).flatMap(([meaning, words]) =>
+      words.map((w) => ({ words: wordTokens(w), meaning })),
+    );
+    tokenized.set(meaningWords, phrases);
+  }
+  return phrases;
 }
 
 /** The answer model's top reading when it is an answer intent at or above its threshold. */
