@@ -51,6 +51,8 @@ export const DRAIN_TIMEOUT_MS = 10_000;
 
 export interface AppOverrides {
   log?: Logger;
+  /** The state store (default: SQLite in DATA_DIR); tests pass one they can break. */
+  storage?: SqliteStorage;
 }
 
 /**
@@ -70,7 +72,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     answers: DEFAULT_ANSWER_THRESHOLDS,
   };
 
-  const storage = new SqliteStorage({ file: join(config.dataDir, 'state.sqlite') });
+  const storage = overrides.storage ?? new SqliteStorage({ file: join(config.dataDir, 'state.sqlite') });
   const metrics = createMetrics();
   const botEvents = createBotEventHub((error) => log.warn('a bot event listener failed', { error: String(error) }));
   botEvents.subscribe(metrics.botEvents);

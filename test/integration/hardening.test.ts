@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { Conversation, messagesText, startBot, validActivity } from './harness';
 import type { RunningBot } from './harness';
 import { startHoldingConnector } from '../support/holding-connector';
+import { SqliteStorage } from '../../src/storage';
 import { INTERNAL_TEXT, rawExchange, upgradeRequest } from '../../scripts/fuzz/raw-http';
 
 /**
@@ -271,6 +272,21 @@ describe('readiness and metrics', () => {
     const res = await fetch(`${bot.url}/readyz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ready' });
+  });
+
+  test('GET /readyz → 503 NOT_READY once the storage stops answering, while /healthz stays 200', async () => {
+    const storage = new SqliteStorage({ file: ':memory:' });
+    const own = await startBot({ storage });
+    try {
+      expect((await fetch(`${own.url}/readyz`)).status).toBe(200);
+      storage.close(); // every read now throws, as a broken disk or lost database would
+      const res = await fetch(`${own.url}/readyz`);
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('NOT_READY');
+      expect((await fetch(`${own.url}/healthz`)).status).toBe(200);
+    } finally {
+      await own.close().catch(() => undefined); // closing an already closed storage
+    }
   });
 
   test('GET /metrics counts turns, errors and fix outcomes in Prometheus text format', async () => {

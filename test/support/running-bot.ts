@@ -7,6 +7,7 @@ import type { App } from '../../src/app';
 import { LoopbackChannel } from '../../src/channels/loopback';
 import { loadConfig } from '../../src/config';
 import type { Logger } from '../../src/log';
+import type { SqliteStorage } from '../../src/storage';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -18,6 +19,8 @@ export interface BotOptions {
   dialogsDir?: string;
   statusUrl?: string;
   env?: Record<string, string>;
+  /** The app's state store instead of a SQLite file in dataDir. */
+  storage?: SqliteStorage;
 }
 
 export interface RunningBot {
@@ -52,7 +55,7 @@ export async function startBot(options: BotOptions = {}): Promise<RunningBot> {
   const errors: RunningBot['errors'] = [];
   const quiet = () => undefined;
   const log: Logger = { debug: quiet, info: quiet, warn: quiet, error: (message, fields) => errors.push({ message, fields }) };
-  const app = createApp(loadConfig(env, ROOT), { log });
+  const app = createApp(loadConfig(env, ROOT), { log, ...(options.storage ? { storage: options.storage } : {}) });
   const url = await app.listen();
   const channel = await LoopbackChannel.start({ botEndpoint: `${url}/api/messages`, channelId: options.channelId ?? 'emulator' });
   let arrivedCount = 0;
