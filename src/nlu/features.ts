@@ -43,35 +43,74 @@ export interface SparseVector {
   values: Float64Array;
 }
 
-/** The named features of one message, with their weights (repeats add up). */
-export function featureNames(p: Processed, o: FeatureOptions): Map<string, number> {
-  const f = new Map<string, number>();
-  const add = (name: string, w: number): void => {
-    f.set(name, (f.get(name) ?? 0) + w);
+/**
+ * Features are keyed by a 32-bit FNV-1a hash of their kind and text, computed
+ * from character codes, so extracting them allocates no strings: training
+ * reads thousands of messages and would otherwise churn through hundreds of
+ * thousands of short-lived keys (memory V8 keeps once it has grown). Over the
+ * ~20,000 features seen in training a collision is unlikely (≈ 5 %) and costs
+ * at most two features sharing one weight.
+ */
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const KIND = { word: 1, bigram: 2, char: 3, unknown: 4, nonword: 5, vector: 6 } as const;
+
+function mix(hash: number, code: number): number {
+  return Math.imul(hash ^ code, FNV_PRIME);
+}
+
+function hashText(hash: number, text: string, from = 0, to = text.length): number {
+  let h = hash;
+  for (let i = from; i < to; i++) h = mix(h, text.charCodeAt(i));
+  return h;
+}
+
+const start = (kind: number): number => mix(FNV_OFFSET, kind);
+const SPACE = 0x20;
+const LT = 0x3c;
+const GT = 0x3e;
+export const UNKNOWN_FEATURE = start(KIND.unknown) >>> 0;
+export const NONWORD_FEATURE = start(KIND.nonword) >>> 0;
+
+/** The features of one message (hashed keys), with their weights (repeats add up). */
+export function featureKeys(p: Processed, o: FeatureOptions): Map<number, number> {
+  const f = new Map<number, number>();
+  const add = (key: number, w: number): void => {
+    const k = key >>> 0;
+    f.set(k, (f.get(k) ?? 0) + w);
   };
-  for (const s of p.stems) add(`w:${s}`, o.wordWeight);
-  const padded = ['^', ...p.stems, '$'];
+  for (const s of p.stems) add(hashText(start(KIND.word), s), o.wordWeight);
   if (p.stems.length > 0) {
-    for (let i = 0; i + 1 < padded.length; i++) add(`b:${padded[i]} ${padded[i + 1]}`, o.bigramWeight);
+    // Neighbouring stems with start (^) and end ($) markers.
+    const padded = ['^', ...p.stems, '$'];
+    for (let i = 0; i + 1 < padded.length; i++) {
+      add(hashText(mix(hashText(start(KIND.bigram), padded[i]!), SPACE), padded[i + 1]!), o.bigramWeight);
+    }
   }
   if (o.charWeight > 0) {
     for (const token of o.charFrom === 'raw' ? p.raw : p.corrected) {
       if (isPlaceholder(token)) continue;
-      const t = `<${token}>`;
+      // The n-grams of "<token>", read straight from the token's character codes.
+      const length = token.length + 2;
+      const code = (i: number): number => (i === 0 ? LT : i === length - 1 ? GT : token.charCodeAt(i - 1));
       for (let n = o.charMin; n <= o.charMax; n++) {
-        for (let i = 0; i + n <= t.length; i++) add(`c:${t.slice(i, i + n)}`, o.charWeight);
+        for (let i = 0; i + n <= length; i++) {
+          let h = start(KIND.char);
+          for (let j = i; j < i + n; j++) h = mix(h, code(j));
+          add(h, o.charWeight);
+        }
       }
     }
   }
-  if (o.unknownWeight > 0 && p.unknown > 0) add('u:unknown', o.unknownWeight * p.unknown);
-  if (o.nonwordWeight > 0 && p.nonword > 0) add('u:nonword', o.nonwordWeight * p.nonword);
-  if (o.vectorWeight > 0 && p.meaning) p.meaning.forEach((x, d) => add(`v:${d}`, o.vectorWeight * x));
+  if (o.unknownWeight > 0 && p.unknown > 0) add(UNKNOWN_FEATURE, o.unknownWeight * p.unknown);
+  if (o.nonwordWeight > 0 && p.nonword > 0) add(NONWORD_FEATURE, o.nonwordWeight * p.nonword);
+  if (o.vectorWeight > 0 && p.meaning) p.meaning.forEach((x, d) => add(mix(start(KIND.vector), d), o.vectorWeight * x));
   return f;
 }
 
-/** Maps feature names seen in training to columns; unseen names are dropped. */
+/** Maps features seen in training to columns; unseen ones are dropped. */
 export class FeatureSpace {
-  private readonly columns = new Map<string, number>();
+  private readonly columns = new Map<number, number>();
 
   constructor(private readonly options: FeatureOptions = DEFAULT_FEATURES) {}
 
@@ -82,18 +121,23 @@ export class FeatureSpace {
   /** Registers the features of a training message and returns its vector. */
   fit(p: Processed): SparseVector {
     // Parse-time readings that a training message may never show still get a column.
-    for (const name of ['u:unknown', 'u:nonword']) if (!this.columns.has(name)) this.columns.set(name, this.columns.size);
-    for (const name of featureNames(p, this.options).keys()) {
-      if (!this.columns.has(name)) this.columns.set(name, this.columns.size);
+    for (const key of [UNKNOWN_FEATURE, NONWORD_FEATURE]) if (!this.columns.has(key)) this.columns.set(key, this.columns.size);
+    const features = featureKeys(p, this.options);
+    for (const key of features.keys()) {
+      if (!this.columns.has(key)) this.columns.set(key, this.columns.size);
     }
-    return this.vectorize(p);
+    return this.toVector(features);
   }
 
   vectorize(p: Processed): SparseVector {
+    return this.toVector(featureKeys(p, this.options));
+  }
+
+  private toVector(features: ReadonlyMap<number, number>): SparseVector {
     const pairs: Array<[number, number]> = [];
     let norm = 0;
-    for (const [name, weight] of featureNames(p, this.options)) {
-      const column = this.columns.get(name);
+    for (const [key, weight] of features) {
+      const column = this.columns.get(key);
       if (column === undefined) continue;
       pairs.push([column, weight]);
       norm += weight * weight;
