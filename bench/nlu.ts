@@ -3,19 +3,20 @@
  *
  * - Start-up to ready: `node` on bench/nlu-startup.js in a fresh process, N
  *   times (default 5): elapsed from process start until intents/ are loaded,
- *   the model is trained and a first message parsed; and the RSS the NLU adds.
+ *   both models (intents, answers) are trained and a first message parsed;
+ *   and the RSS the NLU adds, right after training and settled.
  * - Classification latency: every message of the independent split, the old
  *   split and the dev set × R repetitions (default 50) through `parse` (intent
  *   ranking + entities, what /api/nlu/parse does): the first pass (cold caches
  *   of spelling and word stand-ins) and the later ones, mean / p50 / p99 /
  *   max in ms. Texts are only timed, never printed.
  *
- * Options: --starts N, --reps R.
+ * Options: --starts N, --reps R, --settle-ms MS (idle before the settled RSS, 12000).
  */
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { loadIntents } from '../src/content/load-intents';
+import { loadAnswerExamples, loadIntents } from '../src/content/load-intents';
 import { createNlu } from '../src/nlu';
 import { latencyStats } from '../scripts/baselines';
 import type { LatencyStats } from '../scripts/baselines';
@@ -40,27 +41,31 @@ function main(): void {
   const ready: number[] = [];
   const train: number[] = [];
   const rss: number[] = [];
+  const settled: number[] = [];
   const heap: number[] = [];
+  const settleMs = argNumber('--settle-ms', 12_000);
   for (let i = 0; i < starts; i++) {
-    const out = execFileSync(process.execPath, ['--expose-gc', entry], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['--expose-gc', entry, String(settleMs)], { encoding: 'utf8' });
     const m = JSON.parse(out.trim().split('\n').pop() as string) as {
       readyMs: number;
       trainMs: number;
       rssGrowthMb: number;
+      settledRssGrowthMb: number;
       heapUsedMb: number;
     };
     ready.push(m.readyMs);
     train.push(m.trainMs);
     rss.push(m.rssGrowthMb);
+    settled.push(m.settledRssGrowthMb);
     heap.push(m.heapUsedMb);
   }
   console.log(`start-up to ready (fresh \`node ${entry}\`, ${starts} runs): ${ready.map((x) => x.toFixed(0)).join(', ')} ms`);
   console.log(row('  ready from process start', latencyStats(ready)));
   console.log(row('  of which load + train', latencyStats(train)));
   const mb = (xs: number[]): string => xs.map((x) => x.toFixed(1)).join(', ');
-  console.log(`RSS growth from the NLU (after GC): ${mb(rss)} MB · JS heap used: ${mb(heap)} MB`);
+  console.log(`RSS growth from the NLU (after GC): right after training ${mb(rss)} MB · settled after ${settleMs / 1000} s idle ${mb(settled)} MB · JS heap used: ${mb(heap)} MB`);
 
-  const nlu = createNlu(loadIntents(INTENTS_DIR));
+  const nlu = createNlu(loadIntents(INTENTS_DIR), {}, loadAnswerExamples(INTENTS_DIR));
   const messages = [...loadLabelled(INDEPENDENT_PATH), ...loadHeldout(), ...loadLabelled(DEV_PATH)].map((e) => e.text);
   const cold: number[] = [];
   for (const m of messages) {

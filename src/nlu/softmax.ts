@@ -18,7 +18,7 @@ export interface SoftmaxOptions {
 }
 
 export const DEFAULT_SOFTMAX: SoftmaxOptions = {
-  epochs: 30,
+  epochs: 12,
   learningRate: 2,
   decay: 0.0005,
   // 0.0003 (was 0.001): in 5-fold CV over intents/ (3 fold seeds) it sent fewer in-scope

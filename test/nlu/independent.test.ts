@@ -7,17 +7,18 @@ import { INTENTS_DIR } from './heldout';
 /**
  * The floors on the frozen independent split and the frozen mixed messages,
  * a little under what `npm run nlu:eval` measured (reports/nlu-eval.md):
- * accuracy 0.939, none recall 1.000, in-scope → none 0.036; mixed messages:
- * specific intent in the top two 0.938 (1,864 training examples). A change to the engine or to intents/ that loses
+ * accuracy 0.968, none recall 1.000, in-scope → none 0.021; mixed messages:
+ * specific intent in the top two 0.975 (3,550 training examples); the
+ * issue's targets are ≥ 0.95, ≥ 0.95 and ≤ 0.03. A change to the engine or to intents/ that loses
  * ground on people the authors never met fails here. Nothing is printed, and a
  * failure shows only figures: the frozen texts and their errors are for the
  * team to read in the report, never for tuning.
  */
 const FLOORS = {
-  accuracy: 0.92,
+  accuracy: 0.95,
   noneRecall: 0.95,
-  maxInScopeToNone: 0.05,
-  mixedTop2: 0.92,
+  maxInScopeToNone: 0.03,
+  mixedTop2: 0.95,
 };
 
 describe('the frozen independent evaluation splits', () => {
