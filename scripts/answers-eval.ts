@@ -25,14 +25,12 @@ import type { Thresholds } from '../src/dialogs/routing';
 import { createNlu, DEFAULT_ANSWER_THRESHOLDS, DEFAULT_THRESHOLDS } from '../src/nlu';
 import type { IntentName, Nlu } from '../src/nlu';
 import { YamlFile } from '../src/content/yaml-file';
-import { REPO_ROOT, REPORTS_DIR } from './data';
+import { DEV_PATH, INDEPENDENT_PATH, loadLabelled, MIXED_PATH, REPO_ROOT, REPORTS_DIR } from './data';
+import type { LabelledExample } from '../src/nlu/evaluate';
 
 export const DEV_ANSWERS_PATH = join(REPO_ROOT, 'test', 'nlu', 'dev-answers.yaml');
 export const DEV_ANSWERS_2_PATH = join(REPO_ROOT, 'test', 'nlu', 'dev-answers-2.yaml');
 export const HELDOUT_ANSWERS_PATH = join(REPO_ROOT, 'test', 'nlu', 'heldout-answers.yaml');
-export const DEV_FIRST_MESSAGES_PATH = join(REPO_ROOT, 'test', 'nlu', 'dev.yaml');
-export const HELDOUT_MIXED_PATH = join(REPO_ROOT, 'test', 'nlu', 'heldout-mixed.yaml');
-export const HELDOUT_INDEPENDENT_PATH = join(REPO_ROOT, 'test', 'nlu', 'heldout-independent.yaml');
 
 /** The prompt kinds of the answer splits. */
 export const ANSWER_PROMPTS = ['instruction', 'verify', 'home_button', 'status_dot', 'size', 'stop_confirm'] as const;
@@ -175,20 +173,6 @@ export function evaluateAnswers(answers: readonly TypedAnswer[], content: Conten
   };
 }
 
-/** A first message with the intent it should start at, and how it is written (`mixed`: a generic complaint plus a cause). */
-export interface FirstMessage {
-  text: string;
-  intent: IntentName;
-  style?: string;
-}
-
-export function loadFirstMessages(path: string): FirstMessage[] {
-  const file = YamlFile.read(path);
-  const data = file.toJS() as { examples?: unknown };
-  if (!Array.isArray(data?.examples)) throw file.error('SCHEMA', [], 'expected a list of examples');
-  return data.examples as FirstMessage[];
-}
-
 export interface RoutingEvaluation {
   /** Mixed messages routed to the specific cause. */
   mixed: { right: number; total: number };
@@ -197,7 +181,7 @@ export interface RoutingEvaluation {
 }
 
 /** Where first messages start troubleshooting, through the bot's own routing (`decide`). */
-export function evaluateRouting(messages: readonly FirstMessage[], content: Content, nlu: Nlu, thresholds: Thresholds): RoutingEvaluation {
+export function evaluateRouting(messages: readonly LabelledExample[], content: Content, nlu: Nlu, thresholds: Thresholds): RoutingEvaluation {
   const fixIntents = new Set(content.fixes.map((f) => f.intent));
   const rules = { thresholds, menu: content.messages.menu, androidWords: content.messages.androidWords, fixIntents };
   const result: RoutingEvaluation = { mixed: { right: 0, total: 0 }, generic: { right: 0, total: 0 } };
@@ -248,13 +232,8 @@ function main(): void {
   const { content, nlu, thresholds } = loadAnswerSetting();
   const dev = evaluateAnswers([...loadTypedAnswers(DEV_ANSWERS_PATH), ...loadTypedAnswers(DEV_ANSWERS_2_PATH)], content, nlu, thresholds);
   const held = evaluateAnswers(loadTypedAnswers(HELDOUT_ANSWERS_PATH), content, nlu, thresholds);
-  const routingDev = evaluateRouting(loadFirstMessages(DEV_FIRST_MESSAGES_PATH), content, nlu, thresholds);
-  const routingHeld = evaluateRouting(
-    [...loadFirstMessages(HELDOUT_MIXED_PATH), ...loadFirstMessages(HELDOUT_INDEPENDENT_PATH)],
-    content,
-    nlu,
-    thresholds,
-  );
+  const routingDev = evaluateRouting(loadLabelled(DEV_PATH), content, nlu, thresholds);
+  const routingHeld = evaluateRouting([...loadLabelled(MIXED_PATH), ...loadLabelled(INDEPENDENT_PATH)], content, nlu, thresholds);
   const md = [
     '# Answer understanding',
     '',
@@ -273,8 +252,8 @@ function main(): void {
     '',
     '| split | mixed → the specific fix | generic → fix 1 |',
     '|---|---:|---:|',
-    `| held-out (${relative(REPO_ROOT, HELDOUT_MIXED_PATH)}; generic from ${relative(REPO_ROOT, HELDOUT_INDEPENDENT_PATH)}) | ${share(routingHeld.mixed)} | ${share(routingHeld.generic)} |`,
-    `| development (${relative(REPO_ROOT, DEV_FIRST_MESSAGES_PATH)}) | ${share(routingDev.mixed)} | ${share(routingDev.generic)} |`,
+    `| held-out (${relative(REPO_ROOT, MIXED_PATH)}; generic from ${relative(REPO_ROOT, INDEPENDENT_PATH)}) | ${share(routingHeld.mixed)} | ${share(routingHeld.generic)} |`,
+    `| development (${relative(REPO_ROOT, DEV_PATH)}) | ${share(routingDev.mixed)} | ${share(routingDev.generic)} |`,
     '',
     ...sections('Held-out split', held),
     ...sections('Development split', dev),

@@ -4,12 +4,10 @@ import {
   evaluateAnswers,
   evaluateRouting,
   HELDOUT_ANSWERS_PATH,
-  HELDOUT_INDEPENDENT_PATH,
-  HELDOUT_MIXED_PATH,
   loadAnswerSetting,
-  loadFirstMessages,
   loadTypedAnswers,
 } from '../../scripts/answers-eval';
+import { INDEPENDENT_PATH, loadLabelled, MIXED_PATH } from '../../scripts/data';
 
 /**
  * Floors a little under what `npm run nlu:eval` measures (reports/answers-eval.md):
@@ -45,7 +43,7 @@ describe('understanding typed answers and mixed first messages', () => {
   });
 
   test('held-out mixed first messages start at the specific fix; generic complaints still start at fix 1', () => {
-    const r = evaluateRouting([...loadFirstMessages(HELDOUT_MIXED_PATH), ...loadFirstMessages(HELDOUT_INDEPENDENT_PATH)], content, nlu, thresholds);
+    const r = evaluateRouting([...loadLabelled(MIXED_PATH), ...loadLabelled(INDEPENDENT_PATH)], content, nlu, thresholds);
     expect(r.mixed.total).toBe(80);
     expect(r.mixed.right / r.mixed.total).toBeGreaterThanOrEqual(FLOORS.mixedToSpecific);
     expect(r.generic.right / r.generic.total).toBeGreaterThanOrEqual(FLOORS.genericToFirstFix);
