@@ -18,6 +18,7 @@ import { decideInFix } from '../src/dialogs/answers/decide-in-fix';
 import type { InFixAction } from '../src/dialogs/answers/decide-in-fix';
 import { unsure } from '../src/dialogs/answers/answer-prompt';
 import { answerLexicon, buttonOption } from '../src/dialogs/answers/prompts';
+import { recognizeAnswer } from '../src/dialogs/answers/recognize-answer';
 import type { PromptSpec } from '../src/dialogs/answers/recognize-answer';
 import { sizeInReading, sizePromptSpec } from '../src/dialogs/checks/storage-space';
 import { decide, GENERIC_COMPLAINT } from '../src/dialogs/routing';
@@ -147,7 +148,8 @@ export function evaluateAnswers(answers: readonly TypedAnswer[], content: Conten
   const outcomes = answers.map((a): AnswerOutcome => {
     const scene = bySceme[a.prompt];
     const parse = nlu.parse(a.text);
-    const action = decideInFix({ ...scene, parse, route: thresholds.route, lexicon, fixIntents, personLabel: content.messages.text.talk_to_person });
+    const recognized = recognizeAnswer(scene.prompt, parse, lexicon);
+    const action = decideInFix({ recognized, runningFix: scene.runningFix, parse, route: thresholds.route, fixIntents, personLabel: content.messages.text.talk_to_person });
     let did = describeAction(action, scene.prompt);
     // A size counts only when the number read is the one meant (within rounding).
     if (did === 'value' && a.valueGb !== undefined) {

@@ -4,6 +4,7 @@ import type { StatePropertyAccessor, TurnContext } from 'botbuilder-core';
 import type { BotEvents } from '../bot/bot-events';
 import type { Content } from '../content/types';
 import type { Entity, IntentName } from '../nlu/types';
+import { recognizeForTurn } from './answers/answer-prompt';
 import type { AnswerResult } from './answers/answer-prompt';
 import { decideInFix } from './answers/decide-in-fix';
 import { activePromptSpec, answerLexicon, answerPromptOptions, buttonOption, createAnswerPrompt } from './answers/prompts';
@@ -225,11 +226,11 @@ export class MainDialog extends ComponentDialog {
     const { text } = this.content.messages;
     const context = innerDC.context;
     const runningFix = this.content.fixes.find((f) => f.id === innerDC.activeDialog?.id);
+    const prompt = activePromptSpec(innerDC);
     const action = decideInFix({
-      prompt: activePromptSpec(innerDC),
+      recognized: prompt ? recognizeForTurn(context, prompt, this.lexicon) : { kind: 'none' },
       parse,
       route: this.thresholds.route,
-      lexicon: this.lexicon,
       runningFix: runningFix?.intent,
       fixIntents: this.fixIntents,
       personLabel: text.talk_to_person,

@@ -1,4 +1,5 @@
 import { decideInFix } from '../../src/dialogs/answers/decide-in-fix';
+import { recognizeAnswer } from '../../src/dialogs/answers/recognize-answer';
 import type { InFixInput } from '../../src/dialogs/answers/decide-in-fix';
 import type { AnswerLexicon, PromptSpec } from '../../src/dialogs/answers/recognize-answer';
 import { INTENTS } from '../../src/nlu';
@@ -32,10 +33,9 @@ function parse(text: string, intent: [IntentName, number], answer?: [AnswerLabel
 
 function decide(p: ParseResult, overrides: Partial<InFixInput> = {}) {
   return decideInFix({
-    prompt: instruction,
+    recognized: recognizeAnswer(instruction, p, lexicon),
     parse: p,
     route: 0.6,
-    lexicon,
     runningFix: 'check_icloud_access',
     fixIntents: new Set<IntentName>(['check_icloud_access', 'exclude_videos']),
     personLabel: 'Talk to a person',

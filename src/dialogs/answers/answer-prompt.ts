@@ -5,7 +5,7 @@ import type { AnswerIntent } from '../../nlu/types';
 import { messageWithButtons } from '../choices';
 import { getTurnUnderstanding } from '../turn-understanding';
 import { recognizeAnswer } from './recognize-answer';
-import type { AnswerLexicon, AnswerReading, PromptSpec } from './recognize-answer';
+import type { AnswerLexicon, AnswerReading, PromptSpec, RecognizedAnswer } from './recognize-answer';
 
 /** A prompt's options; kept in dialog state, so the interruption check can read `spec` too. */
 export interface AnswerPromptOptions extends PromptOptions {
@@ -82,7 +82,7 @@ export class AnswerPrompt extends Prompt<AnswerResult | undefined> {
     state: PromptState,
     options: AnswerPromptOptions,
   ): Promise<PromptRecognizerResult<AnswerResult | undefined>> {
-    const recognized = recognizeAnswer(options.spec, readingOf(context), this.deps.lexicon);
+    const recognized = recognizeForTurn(context, options.spec, this.deps.lexicon);
     if (recognized.kind === 'option') {
       const label = options.spec.options[recognized.index]!.label;
       state.lastMeaning = undefined;
@@ -93,6 +93,22 @@ export class AnswerPrompt extends Prompt<AnswerResult | undefined> {
     state.lastMeaning = recognized.kind === 'meaning' ? recognized.intent : undefined;
     return { succeeded: false };
   }
+}
+
+// One reading per prompt per turn: the interruption check and the prompt (which botbuilder asks to
+// recognise twice a turn, for the activityReceived event and in continueDialog) share it.
+const RECOGNIZED = Symbol('recognizedAnswers');
+
+/** `recognizeAnswer` for this turn's message, computed once per prompt spec (the spec object of the dialog state). */
+export function recognizeForTurn(context: TurnContext, spec: PromptSpec, lexicon: AnswerLexicon): RecognizedAnswer {
+  let cache = context.turnState.get(RECOGNIZED) as WeakMap<PromptSpec, RecognizedAnswer> | undefined;
+  if (!cache) context.turnState.set(RECOGNIZED, (cache = new WeakMap()));
+  let recognized = cache.get(spec);
+  if (!recognized) {
+    recognized = recognizeAnswer(spec, readingOf(context), lexicon);
+    cache.set(spec, recognized);
+  }
+  return recognized;
 }
 
 /** "No idea" and "I can't find it" both mean the user cannot answer a question without help. */

@@ -1,7 +1,6 @@
 import { foldWords } from '../../content/fold-words';
 import type { IntentName, ParseResult } from '../../nlu/types';
-import { recognizeAnswer } from './recognize-answer';
-import type { AnswerLexicon, PromptSpec, RecognizedAnswer } from './recognize-answer';
+import type { RecognizedAnswer } from './recognize-answer';
 
 /** What the bot does with a message that arrives while it waits on a prompt. */
 export type InFixAction =
@@ -41,12 +40,11 @@ const MOVES: ReadonlyMap<IntentName, Move> = new Map<IntentName, Move>([
 ]);
 
 export interface InFixInput {
-  /** The prompt waiting for an answer (undefined: none is, or it is not one of ours). */
-  prompt: PromptSpec | undefined;
+  /** How the prompt waiting for an answer reads the message (`recognizeAnswer`); `none` when no prompt of ours waits. */
+  recognized: RecognizedAnswer;
   parse: ParseResult;
   /** Route threshold of the intent classifier: below it nothing interrupts. */
   route: number;
-  lexicon: AnswerLexicon;
   /** The intent of the fix that is running, if one is. */
   runningFix: IntentName | undefined;
   /** Intents that start a fix (from content). */
@@ -65,9 +63,8 @@ export interface InFixInput {
  * classifier is very sure of, and surer than of the answer ("cancel
  * everything" is not a failure report).
  */
-export function decideInFix({ prompt, parse, route, lexicon, runningFix, fixIntents, personLabel }: InFixInput): InFixAction {
+export function decideInFix({ recognized, parse, route, runningFix, fixIntents, personLabel }: InFixInput): InFixAction {
   if (foldWords(parse.text) === foldWords(personLabel)) return { kind: 'human' };
-  const recognized: RecognizedAnswer = prompt ? recognizeAnswer(prompt, parse, lexicon) : { kind: 'none' };
   const request = interruption(parse, route, runningFix, fixIntents);
   if (recognized.kind === 'option' || recognized.kind === 'meaning') {
     const guessed = recognized.by === 'meaning' && request && request.kind !== 'switch' && parse.intent.confidence >= SURE_REQUEST && parse.intent.confidence > (recognized.confidence ?? 1);

@@ -5,8 +5,7 @@ import type { CheckStep } from '../../content/types';
 import type { Entity, SizeEntity } from '../../nlu/types';
 import type { FixOptions } from '../fix-dialog';
 import { messageWithButtons } from '../choices';
-import { readingOf } from '../answers/answer-prompt';
-import { recognizeAnswer } from '../answers/recognize-answer';
+import { recognizeForTurn } from '../answers/answer-prompt';
 import type { AnswerLexicon, PromptSpec } from '../answers/recognize-answer';
 import { named, stepValues } from '../named-step';
 import { fill } from '../text';
@@ -110,7 +109,8 @@ class StorageSpaceDialog extends ComponentDialog {
   }
 
   private async validate(prompt: PromptValidatorContext<string>): Promise<boolean> {
-    const recognized = recognizeAnswer(this.spec, readingOf(prompt.context), this.lexicon);
+    const spec = (prompt.options as { spec?: PromptSpec }).spec ?? this.spec;
+    const recognized = recognizeForTurn(prompt.context, spec, this.lexicon);
     if (recognized.kind === 'value' || recognized.kind === 'option') return true;
     // After a few tries, carry on without the number rather than loop forever.
     return prompt.attemptCount >= MAX_ATTEMPTS;
