@@ -13,11 +13,10 @@ const rssBefore = process.memoryUsage().rss;
 const settleMs = Number(process.argv[2] ?? 12_000);
 
 async function main(): Promise<void> {
-  const { loadAnswerExamples, loadIntents } = await import('../src/content/load-intents');
-  const { createNlu } = await import('../src/nlu');
+  const { loadNlu } = await import('../src/content/load-intents');
   const { INTENTS_DIR } = await import('../scripts/data');
   const loaded = performance.now();
-  const nlu = createNlu(loadIntents(INTENTS_DIR), {}, loadAnswerExamples(INTENTS_DIR));
+  const nlu = loadNlu(INTENTS_DIR);
   nlu.parse('my whatsapp backup is stuck');
   const ready = process.uptime() * 1000;
   const trainMs = performance.now() - loaded;

@@ -16,8 +16,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { loadAnswerExamples, loadIntents } from '../src/content/load-intents';
-import { createNlu } from '../src/nlu';
+import { loadNlu } from '../src/content/load-intents';
 import { latencyStats } from '../scripts/baselines';
 import type { LatencyStats } from '../scripts/baselines';
 import { DEV_PATH, INDEPENDENT_PATH, INTENTS_DIR, loadHeldout, loadLabelled } from '../scripts/data';
@@ -65,7 +64,7 @@ function main(): void {
   const mb = (xs: number[]): string => xs.map((x) => x.toFixed(1)).join(', ');
   console.log(`RSS growth from the NLU (after GC): right after training ${mb(rss)} MB · settled after ${settleMs / 1000} s idle ${mb(settled)} MB · JS heap used: ${mb(heap)} MB`);
 
-  const nlu = createNlu(loadIntents(INTENTS_DIR), {}, loadAnswerExamples(INTENTS_DIR));
+  const nlu = loadNlu(INTENTS_DIR);
   const messages = [...loadLabelled(INDEPENDENT_PATH), ...loadHeldout(), ...loadLabelled(DEV_PATH)].map((e) => e.text);
   const cold: number[] = [];
   for (const m of messages) {

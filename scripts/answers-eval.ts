@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadDialogContent } from '../src/content/load-dialogs';
-import { loadAnswerExamples, loadIntents } from '../src/content/load-intents';
+import { loadNlu } from '../src/content/load-intents';
 import type { Content, QuestionStep } from '../src/content/types';
 import { CHECK_SPECS } from '../src/dialogs';
 import { decideInFix } from '../src/dialogs/answers/decide-in-fix';
@@ -21,9 +21,8 @@ import { answerLexicon, buttonOption } from '../src/dialogs/answers/prompts';
 import { recognizeAnswer } from '../src/dialogs/answers/recognize-answer';
 import type { PromptSpec } from '../src/dialogs/answers/recognize-answer';
 import { sizeInReading, sizePromptSpec } from '../src/dialogs/checks/storage-space';
-import { decide, GENERIC_COMPLAINT } from '../src/dialogs/routing';
+import { decide, dialogThresholds, GENERIC_COMPLAINT } from '../src/dialogs/routing';
 import type { Thresholds } from '../src/dialogs/routing';
-import { createNlu, DEFAULT_ANSWER_THRESHOLDS, DEFAULT_THRESHOLDS } from '../src/nlu';
 import type { IntentName, Nlu } from '../src/nlu';
 import { YamlFile } from '../src/content/yaml-file';
 import { DEV_PATH, INDEPENDENT_PATH, loadLabelled, MIXED_PATH, REPO_ROOT, REPORTS_DIR } from './data';
@@ -224,8 +223,8 @@ export function loadAnswerSetting(): { content: Content; nlu: Nlu; thresholds: T
   const intents = join(REPO_ROOT, 'intents');
   return {
     content: loadDialogContent(join(REPO_ROOT, 'dialogs'), CHECK_SPECS),
-    nlu: createNlu(loadIntents(intents), {}, loadAnswerExamples(intents)),
-    thresholds: { ...DEFAULT_THRESHOLDS, answers: DEFAULT_ANSWER_THRESHOLDS },
+    nlu: loadNlu(intents),
+    thresholds: dialogThresholds(),
   };
 }
 

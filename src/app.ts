@@ -5,9 +5,10 @@ import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { Server } from 'restify';
 import type { Config } from './config';
 import { loadDialogContent } from './content/load-dialogs';
-import { loadAnswerExamples, loadIntents } from './content/load-intents';
+import { loadNlu } from './content/load-intents';
 import type { Content } from './content/types';
 import { CHECK_SPECS, createChecks } from './dialogs';
+import { dialogThresholds } from './dialogs/routing';
 import type { StatusSource, StepChecks } from './dialogs';
 import { buildBot } from './bot/build-bot';
 import { createBotEventHub } from './bot/bot-events';
@@ -15,7 +16,6 @@ import { createTurnErrorHandler } from './bot/turn-failure';
 import { setUpDirectLine } from './channels/directline';
 import { createLogger } from './log';
 import type { Logger } from './log';
-import { createNlu, DEFAULT_ANSWER_THRESHOLDS, DEFAULT_THRESHOLDS } from './nlu';
 import type { Nlu } from './nlu/types';
 import { projectVersion } from './project';
 import { BotEdgeAdapter } from './server/bot-framework-edge';
@@ -65,12 +65,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const statusSource: StatusSource = new AppleStatusClient({ url: config.appleStatus.url, timeoutMs: config.appleStatus.timeoutMs, cacheMs: config.appleStatus.cacheMs });
   const checks: StepChecks = createChecks(statusSource);
   const content = loadDialogContent(config.dialogsDir, CHECK_SPECS);
-  const nlu = createNlu(loadIntents(config.intentsDir), {}, loadAnswerExamples(config.intentsDir));
-  const thresholds = {
-    route: config.nluThresholds.route ?? DEFAULT_THRESHOLDS.route,
-    ask: config.nluThresholds.ask ?? DEFAULT_THRESHOLDS.ask,
-    answers: DEFAULT_ANSWER_THRESHOLDS,
-  };
+  const nlu = loadNlu(config.intentsDir);
+  const thresholds = dialogThresholds(config.nluThresholds);
 
   const storage = overrides.storage ?? new SqliteStorage({ file: join(config.dataDir, 'state.sqlite') });
   const metrics = createMetrics();

@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ANSWER_LABELS, INTENTS } from '../nlu/types';
-import type { AnswerExamples, IntentExamples, LabelExamples } from '../nlu/types';
+import type { AnswerExamples, IntentExamples, LabelExamples, Nlu } from '../nlu/types';
+import { createNlu } from '../nlu/classifier';
 import { ContentError, ContentErrors, YamlFile } from './yaml-file';
 
 /** Fewer examples than this and an intent cannot be learnt reliably. */
@@ -189,4 +190,9 @@ function validateFile<L extends string>(file: YamlFile, labels: readonly L[], er
   }
   if (!usable) return undefined;
   return { intent: stem as L, examples, file: file.path, lines };
+}
+
+/** The bot's NLU from an intents folder: the intents' model and the answers' (intents/answers/), trained now. */
+export function loadNlu(intentsDir: string): Nlu {
+  return createNlu(loadIntents(intentsDir), {}, loadAnswerExamples(intentsDir));
 }

@@ -1,5 +1,7 @@
 import type { MenuItem } from '../content/types';
 import type { IntentName, ParseResult } from '../nlu/types';
+import { DEFAULT_ANSWER_THRESHOLDS } from '../nlu/answer-thresholds';
+import { DEFAULT_THRESHOLDS } from '../nlu/thresholds';
 import type { AnswerThresholds } from './answers/recognize-answer';
 
 export interface Thresholds {
@@ -9,6 +11,15 @@ export interface Thresholds {
   ask: number;
   /** Per answer intent: the least confidence at which a typed answer's meaning counts. */
   answers: AnswerThresholds;
+}
+
+/** The measured thresholds (src/nlu), with the route / ask overrides config may give. */
+export function dialogThresholds(overrides: { route?: number; ask?: number } = {}): Thresholds {
+  return {
+    route: overrides.route ?? DEFAULT_THRESHOLDS.route,
+    ask: overrides.ask ?? DEFAULT_THRESHOLDS.ask,
+    answers: DEFAULT_ANSWER_THRESHOLDS,
+  };
 }
 
 export type Decision =

@@ -5,11 +5,11 @@ import type { Activity, Storage } from 'botbuilder-core';
 import { buildBot } from '../../src/bot/build-bot';
 import type { BotEvents } from '../../src/bot/bot-events';
 import { loadDialogContent } from '../../src/content/load-dialogs';
-import { loadAnswerExamples, loadIntents } from '../../src/content/load-intents';
+import { loadNlu } from '../../src/content/load-intents';
 import type { Content } from '../../src/content/types';
 import { CHECK_SPECS, createChecks } from '../../src/dialogs';
+import { dialogThresholds } from '../../src/dialogs/routing';
 import type { StatusSource, StepChecks } from '../../src/dialogs';
-import { createNlu, DEFAULT_ANSWER_THRESHOLDS, DEFAULT_THRESHOLDS } from '../../src/nlu';
 import type { Nlu } from '../../src/nlu';
 import type { ServiceStatus } from '../../src/status';
 
@@ -21,8 +21,7 @@ let shared: { content: Content; nlu: Nlu } | undefined;
 export function realContent(): { content: Content; nlu: Nlu } {
   if (!shared) {
     const content = loadDialogContent(join(ROOT, 'dialogs'), CHECK_SPECS);
-    const intents = join(ROOT, 'intents');
-    shared = { content, nlu: createNlu(loadIntents(intents), {}, loadAnswerExamples(intents)) };
+    shared = { content, nlu: loadNlu(join(ROOT, 'intents')) };
   }
   return shared;
 }
@@ -57,7 +56,7 @@ export class TestConversation {
       content: options.content ?? real.content,
       checks: checksWith(() => this.status),
       nlu: options.nlu ?? real.nlu,
-      thresholds: { ...DEFAULT_THRESHOLDS, answers: DEFAULT_ANSWER_THRESHOLDS },
+      thresholds: dialogThresholds(),
       storage: this.storage,
       events: options.events,
     });
