@@ -1,6 +1,7 @@
 /**
  * Start-up to ready, from a fresh process: load intents/ (the intents and the
- * answers typed at prompts, as the bot does) and train both models, then print
+ * answers typed at prompts, as the bot does) and train both models (or load
+ * them from the model cache folder given as the second argument), then print
  * the milliseconds since the process started (process.uptime(), so Node's own
  * boot and module loading count too) and the resident memory the NLU added:
  * RSS after a GC minus RSS before its modules were loaded, right after
@@ -11,12 +12,15 @@
  */
 const rssBefore = process.memoryUsage().rss;
 const settleMs = Number(process.argv[2] ?? 12_000);
+/** The model cache folder (as the bot's DATA_DIR/nlu-models); none: train without one. */
+const cacheDir = process.argv[3];
 
 async function main(): Promise<void> {
   const { loadNlu } = await import('../src/content/load-intents');
   const { INTENTS_DIR } = await import('../scripts/data');
+  const { directoryModelCache } = await import('../src/nlu/model-cache');
   const loaded = performance.now();
-  const nlu = loadNlu(INTENTS_DIR);
+  const nlu = loadNlu(INTENTS_DIR, cacheDir ? directoryModelCache(cacheDir) : undefined);
   nlu.parse('my whatsapp backup is stuck');
   const ready = process.uptime() * 1000;
   const trainMs = performance.now() - loaded;

@@ -16,6 +16,8 @@ import { createTurnErrorHandler } from './bot/turn-failure';
 import { setUpDirectLine } from './channels/directline';
 import { createLogger } from './log';
 import type { Logger } from './log';
+import { directoryModelCache } from './nlu/model-cache';
+import type { ModelCache } from './nlu/model-cache';
 import type { Nlu } from './nlu/types';
 import { projectVersion } from './project';
 import { BotEdgeAdapter } from './server/bot-framework-edge';
@@ -46,6 +48,14 @@ export interface App {
   close(drainMs?: number): Promise<boolean>;
 }
 
+/** Trained NLU models kept in DATA_DIR, so a restart with the same content skips training. */
+function nluModelCache(dataDir: string, log: Logger): ModelCache {
+  return directoryModelCache(join(dataDir, 'nlu-models'), (e) => {
+    if (e.kind === 'problem') log.warn('NLU model cache: could not use it, training instead', { file: e.file, error: e.error });
+    else log.debug(e.kind === 'hit' ? 'NLU model loaded from the cache' : 'NLU model trained and cached', { file: e.file });
+  });
+}
+
 /** How long shutdown waits for turns in flight. */
 export const DRAIN_TIMEOUT_MS = 10_000;
 
@@ -65,7 +75,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const statusSource: StatusSource = new AppleStatusClient({ url: config.appleStatus.url, timeoutMs: config.appleStatus.timeoutMs, cacheMs: config.appleStatus.cacheMs });
   const checks: StepChecks = createChecks(statusSource);
   const content = loadDialogContent(config.dialogsDir, CHECK_SPECS);
-  const nlu = loadNlu(config.intentsDir);
+  const nlu = loadNlu(config.intentsDir, nluModelCache(config.dataDir, log));
   const thresholds = dialogThresholds(config.nluThresholds);
 
   const storage = overrides.storage ?? new SqliteStorage({ file: join(config.dataDir, 'state.sqlite') });

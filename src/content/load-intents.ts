@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ANSWER_LABELS, INTENTS } from '../nlu/types';
 import type { AnswerExamples, IntentExamples, LabelExamples, Nlu } from '../nlu/types';
 import { createNlu } from '../nlu/classifier';
+import type { ModelCache } from '../nlu/model-cache';
 import { ContentError, ContentErrors, YamlFile } from './yaml-file';
 
 /** Fewer examples than this and an intent cannot be learnt reliably. */
@@ -192,7 +193,11 @@ function validateFile<L extends string>(file: YamlFile, labels: readonly L[], er
   return { intent: stem as L, examples, file: file.path, lines };
 }
 
-/** The bot's NLU from an intents folder: the intents' model and the answers' (intents/answers/), trained now. */
-export function loadNlu(intentsDir: string): Nlu {
-  return createNlu(loadIntents(intentsDir), {}, loadAnswerExamples(intentsDir));
+/**
+ * The bot's NLU from an intents folder: the intents' model and the answers'
+ * (intents/answers/), trained now or, given a cache, loaded from it when the
+ * same content was trained before.
+ */
+export function loadNlu(intentsDir: string, cache?: ModelCache): Nlu {
+  return createNlu(loadIntents(intentsDir), {}, loadAnswerExamples(intentsDir), cache);
 }

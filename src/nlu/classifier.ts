@@ -1,4 +1,5 @@
 import { extractEntities } from './entities';
+import type { ModelCache } from './model-cache';
 import { DEFAULT_NLU_OPTIONS } from './options';
 import type { NluOptions } from './options';
 import { trainTextClassifier } from './text-classifier';
@@ -20,9 +21,15 @@ const NOT_AN_ANSWER: readonly AnswerScore[] = [{ name: 'other', confidence: 1 }]
  * start-up) and returns the parser: the intents of a first message plus
  * rule-based entities, in the shape of Rasa's /model/parse. Given answer
  * examples (intents/answers/), a second model on the same engine reads how
- * the text answers a prompt (`answer_ranking`).
+ * the text answers a prompt (`answer_ranking`). Given a model cache, both
+ * models are loaded from it when trained before on the same content.
  */
-export function createNlu(intents: readonly IntentExamples[], options: Partial<NluOptions> = {}, answers: readonly AnswerExamples[] = []): Nlu {
+export function createNlu(
+  intents: readonly IntentExamples[],
+  options: Partial<NluOptions> = {},
+  answers: readonly AnswerExamples[] = [],
+  cache?: ModelCache,
+): Nlu {
   const o: NluOptions = { ...DEFAULT_NLU_OPTIONS, ...options };
   if (!Array.isArray(intents) || intents.length === 0) throw new Error('createNlu: no training examples given');
   const classes: IntentName[] = [...new Set(intents.map((i) => i.intent))];
@@ -32,11 +39,12 @@ export function createNlu(intents: readonly IntentExamples[], options: Partial<N
     classes.map((label) => ({ label, texts: intents.filter((i) => i.intent === label).flatMap((i) => i.examples) })),
     o,
     { outOfScope: 'none' },
+    cache,
   );
   const answerModel =
     answers.length === 0
       ? undefined
-      : trainTextClassifier(answers.map((a) => ({ label: a.intent, texts: a.examples })), o, { outOfScope: 'other' });
+      : trainTextClassifier(answers.map((a) => ({ label: a.intent, texts: a.examples })), o, { outOfScope: 'other' }, cache);
   // Intents of the contract without examples still appear in the ranking, at 0.
   const absent: IntentScore[] = INTENTS.filter((n) => !classes.includes(n)).map((name) => ({ name, confidence: 0 }));
 

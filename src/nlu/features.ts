@@ -114,8 +114,23 @@ export class FeatureSpace {
 
   constructor(private readonly options: FeatureOptions = DEFAULT_FEATURES) {}
 
+  /** A space with the columns of one saved by `keys()` (a cached model). */
+  static fromKeys(keys: Uint32Array, options: FeatureOptions = DEFAULT_FEATURES): FeatureSpace {
+    const space = new FeatureSpace(options);
+    keys.forEach((key, column) => space.columns.set(key, column));
+    if (space.columns.size !== keys.length) throw new Error('FeatureSpace.fromKeys: a feature key is given twice');
+    return space;
+  }
+
   get size(): number {
     return this.columns.size;
+  }
+
+  /** The feature key of every column, in column order. */
+  keys(): Uint32Array {
+    const keys = new Uint32Array(this.columns.size);
+    for (const [key, column] of this.columns) keys[column] = key;
+    return keys;
   }
 
   /** Registers the features of a training message and returns its vector. */

@@ -52,11 +52,12 @@ export function decodeLexicon(bytes: Buffer): LexiconBlock {
   const headerEnd = raw.indexOf(10);
   const nul = raw.indexOf(0, headerEnd);
   const header = JSON.parse(raw.subarray(0, headerEnd).toString('utf8')) as Header;
-  const text = new Uint8Array(raw.subarray(headerEnd + 1, nul));
+  // Views over the decompressed block, not copies: a copy would briefly double its ~10 MB (and RSS keeps the peak).
+  const text = new Uint8Array(raw.buffer, raw.byteOffset + headerEnd + 1, nul - headerEnd - 1);
   let count = 0;
   for (const b of text) if (b === 10) count++;
   if (count !== header.words) throw new Error('lexicon: word count does not match its header');
-  const vectors = new Int8Array(raw.subarray(nul + 1));
+  const vectors = new Int8Array(raw.buffer, raw.byteOffset + nul + 1, raw.length - nul - 1);
   if (vectors.length !== header.vectors * header.dims) throw new Error('lexicon: vector size does not match its header');
   return { source: header.source, dims: header.dims, text, count, vectors };
 }

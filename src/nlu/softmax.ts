@@ -29,6 +29,12 @@ export const DEFAULT_SOFTMAX: SoftmaxOptions = {
 };
 
 
+export interface SoftmaxParameters {
+  classes: number;
+  weights: Float64Array;
+  bias: Float64Array;
+}
+
 /**
  * Multinomial logistic regression over sparse features, trained by SGD with L2
  * (applied to the weights an example touches). Probabilities sum to 1.
@@ -88,6 +94,19 @@ export class SoftmaxModel {
       }
     }
     return model;
+  }
+
+  /** A model from weights saved by `parameters()` (a cached model). */
+  static fromParameters(p: SoftmaxParameters): SoftmaxModel {
+    if (p.classes < 2 || p.bias.length !== p.classes || p.weights.length % p.classes !== 0) {
+      throw new Error('SoftmaxModel.fromParameters: weights and biases do not fit the number of classes');
+    }
+    return new SoftmaxModel(p.classes, p.weights, p.bias);
+  }
+
+  /** The trained weights (feature-major: features × classes) and biases. */
+  parameters(): SoftmaxParameters {
+    return { classes: this.classes, weights: this.weights, bias: this.bias };
   }
 
   /** Class probabilities for one example. */

@@ -2,6 +2,8 @@ import { applyTemperature } from './calibration';
 import { FeatureSpace } from './features';
 import type { SparseVector } from './features';
 import { defaultLexicon } from './lexicon';
+import { decodeModel, encodeModel, modelKey } from './model-cache';
+import type { ModelCache } from './model-cache';
 import { keyboardMashes } from './nonsense';
 import { Preprocessor } from './preprocess';
 import { SoftmaxModel } from './softmax';
@@ -41,12 +43,15 @@ export interface TrainingRoles<L extends string> {
  * n-grams and the shares of unknown words and of non-words, after
  * normalising, reading unknown real words as their nearest training word
  * (word vectors) and spelling-correcting the rest against the training
- * vocabulary; probabilities temperature-scaled.
+ * vocabulary; probabilities temperature-scaled. Given a cache, a model
+ * trained earlier on the same examples, options and engine is loaded instead
+ * (the preprocessor, cheap and needed at parse time, is always rebuilt).
  */
 export function trainTextClassifier<L extends string>(
   groups: readonly LabelledTexts<L>[],
   o: NluOptions,
   roles: TrainingRoles<L> = {},
+  cache?: ModelCache,
 ): TextClassifier<L> {
   const labels = groups.map((g) => g.label);
   if (new Set(labels).size !== labels.length) throw new Error('trainTextClassifier: a label is given twice');
@@ -65,17 +70,29 @@ export function trainTextClassifier<L extends string>(
   }
 
   const preprocessor = new Preprocessor(texts, o.spelling, o.lexicon ? defaultLexicon() : undefined, o.neighbours);
-  const space = new FeatureSpace(o.features);
-  const xs: SparseVector[] = texts.map((t) => space.fit(preprocessor.process(t, true)));
-  if (roles.outOfScope !== undefined && o.mashes > 0) {
-    // Read as a message at parse time would be (non-words and all), never added to the vocabulary.
-    const y = labels.indexOf(roles.outOfScope);
-    for (const mash of keyboardMashes(o.mashes, o.softmax.seed)) {
-      xs.push(space.vectorize(preprocessor.process(mash)));
-      ys.push(y);
+  const key = cache ? modelKey({ groups, o, roles }) : '';
+  const cached = cache?.read(key);
+  const stored = cached ? decodeModel(cached, key, labels) : undefined;
+  if (cached && !stored) cache?.reject(key, 'not a whole model of this content (truncated or corrupt)');
+  let space: FeatureSpace;
+  let model: SoftmaxModel;
+  if (stored) {
+    space = FeatureSpace.fromKeys(stored.keys, o.features);
+    model = SoftmaxModel.fromParameters(stored.softmax);
+  } else {
+    space = new FeatureSpace(o.features);
+    const xs: SparseVector[] = texts.map((t) => space.fit(preprocessor.process(t, true)));
+    if (roles.outOfScope !== undefined && o.mashes > 0) {
+      // Read as a message at parse time would be (non-words and all), never added to the vocabulary.
+      const y = labels.indexOf(roles.outOfScope);
+      for (const mash of keyboardMashes(o.mashes, o.softmax.seed)) {
+        xs.push(space.vectorize(preprocessor.process(mash)));
+        ys.push(y);
+      }
     }
+    model = SoftmaxModel.train(xs, ys, space.size, labels.length, o.softmax);
+    cache?.write(key, encodeModel(key, { labels, keys: space.keys(), softmax: model.parameters() }));
   }
-  const model = SoftmaxModel.train(xs, ys, space.size, labels.length, o.softmax);
 
   return {
     labels,
