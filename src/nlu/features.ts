@@ -149,19 +149,26 @@ export class FeatureSpace {
   }
 
   private toVector(features: ReadonlyMap<number, number>): SparseVector {
-    const pairs: Array<[number, number]> = [];
+    // Insertion-sorted by column straight into typed arrays: a message has a
+    // few hundred features at most, and training calls this thousands of times.
+    const indices = new Int32Array(features.size);
+    const values = new Float64Array(features.size);
+    let m = 0;
     let norm = 0;
     for (const [key, weight] of features) {
       const column = this.columns.get(key);
       if (column === undefined) continue;
-      pairs.push([column, weight]);
+      let i = m++;
+      for (; i > 0 && (indices[i - 1] as number) > column; i--) {
+        indices[i] = indices[i - 1] as number;
+        values[i] = values[i - 1] as number;
+      }
+      indices[i] = column;
+      values[i] = weight;
       norm += weight * weight;
     }
-    pairs.sort((a, b) => a[0] - b[0]);
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    return {
-      indices: Int32Array.from(pairs, (p) => p[0]),
-      values: Float64Array.from(pairs, (p) => p[1] * scale),
-    };
+    for (let i = 0; i < m; i++) values[i] = (values[i] as number) * scale;
+    return m === features.size ? { indices, values } : { indices: indices.slice(0, m), values: values.slice(0, m) };
   }
 }

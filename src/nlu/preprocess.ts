@@ -86,6 +86,8 @@ export class Preprocessor {
     spelling: SpellingOptions = DEFAULT_SPELLING,
     private readonly lexicon?: Lexicon,
     neighbours: NeighbourOptions = DEFAULT_NEIGHBOURS,
+    /** Compute `Processed.meaning` (only the mean-word-vector feature reads it). */
+    private readonly withMeaning = true,
   ) {
     const frequency = this.frequency;
     for (const text of trainingTexts) {
@@ -138,7 +140,7 @@ export class Preprocessor {
       unknown: unknown / n,
       nonword: training ? 0 : nonword / n,
     };
-    const meaning = this.meaningOf(meaningful);
+    const meaning = this.withMeaning ? this.meaningOf(meaningful) : undefined;
     if (meaning) processed.meaning = meaning;
     return processed;
   }

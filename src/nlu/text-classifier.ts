@@ -69,7 +69,8 @@ export function trainTextClassifier<L extends string>(
     throw new Error(`trainTextClassifier: the out-of-scope label "${roles.outOfScope}" has no examples`);
   }
 
-  const preprocessor = new Preprocessor(texts, o.spelling, o.lexicon ? defaultLexicon() : undefined, o.neighbours);
+  const lexicon = o.lexicon ? defaultLexicon() : undefined;
+  const preprocessor = new Preprocessor(texts, o.spelling, lexicon, o.neighbours, o.features.vectorWeight > 0);
   const key = cache ? modelKey({ groups, o, roles }) : '';
   const cached = cache?.read(key);
   const stored = cached ? decodeModel(cached, key, labels) : undefined;
