@@ -1,0 +1,259 @@
+import type Database from 'better-sqlite3';
+import { redact } from './redact';
+
+/**
+ * What happened in conversations, as events, in the bot's embedded database:
+ * outcomes (resolved by which fix, escalated, handed off, abandoned, out of
+ * scope, Android), the funnel of each fix (started, each step reached, "I
+ * can't find it", solved), CSAT answers and the messages the bot did not
+ * understand well. Free text is redacted before it is written; nothing here
+ * is keyed by anything but the conversation id.
+ */
+
+/** Kinds that say how a conversation ended (its outcome). */
+export const OUTCOME_KINDS = ['resolved', 'escalated', 'handed_off', 'abandoned', 'out_of_scope', 'android'] as const;
+export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
+
+/** Kinds of the funnel of a fix. */
+export const FUNNEL_KINDS = ['fix_started', 'step_reached', 'cant_find', 'fix_failed'] as const;
+export type FunnelKind = (typeof FUNNEL_KINDS)[number];
+
+export type EventKind = OutcomeKind | FunnelKind;
+
+/** Still inside a fix: if nothing follows within the idle time, the user walked away there. */
+const IN_PROGRESS_KINDS: readonly EventKind[] = ['fix_started', 'step_reached', 'cant_find', 'fix_failed'];
+
+export interface InsightEvent {
+  conversation: string;
+  kind: EventKind;
+  fix?: string;
+  step?: string;
+  /** ISO time; now when left out. */
+  at?: string;
+}
+
+export interface StoredEvent extends Required<Pick<InsightEvent, 'conversation' | 'kind' | 'at'>> {
+  id: number;
+  fix: string | null;
+  step: string | null;
+}
+
+export type CsatAfter = 'fix' | 'handoff';
+
+export interface CsatAnswer {
+  conversation: string;
+  score: number;
+  comment?: string;
+  after: CsatAfter;
+  at?: string;
+}
+
+/** Why a message is in the understanding inbox. */
+export type InboxReason = 'below_route' | 'fallback' | 'rephrased';
+export type InboxStatus = 'open' | 'labelled' | 'dismissed' | 'imported';
+
+export interface InboxItem {
+  id: number;
+  conversation: string;
+  at: string;
+  text: string;
+  reason: InboxReason;
+  /** The bot's readings: intent names with confidences, best first. */
+  readings: { name: string; confidence: number }[];
+  status: InboxStatus;
+  label: string | null;
+  labelledBy: string | null;
+}
+
+export interface Period {
+  /** ISO, inclusive. */
+  since: string;
+  /** ISO, exclusive. */
+  until: string;
+}
+
+interface InboxRow {
+  id: number;
+  conversation: string;
+  at: string;
+  text: string;
+  reason: InboxReason;
+  readings: string;
+  status: InboxStatus;
+  label: string | null;
+  labelled_by: string | null;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS insight_events (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    conversation TEXT NOT NULL,
+    at           TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    fix          TEXT,
+    step         TEXT
+  );
+  CREATE INDEX IF NOT EXISTS insight_events_at ON insight_events (at);
+  CREATE INDEX IF NOT EXISTS insight_events_conversation ON insight_events (conversation, id);
+  CREATE TABLE IF NOT EXISTS insight_csat (
+    conversation TEXT PRIMARY KEY NOT NULL,
+    at           TEXT NOT NULL,
+    score        INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+    comment      TEXT,
+    after        TEXT NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS insight_inbox (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    conversation TEXT NOT NULL,
+    at           TEXT NOT NULL,
+    text         TEXT NOT NULL,
+    reason       TEXT NOT NULL,
+    readings     TEXT NOT NULL CHECK (json_valid(readings)),
+    status       TEXT NOT NULL DEFAULT 'open',
+    label        TEXT,
+    labelled_by  TEXT
+  );
+  CREATE INDEX IF NOT EXISTS insight_inbox_status ON insight_inbox (status, id);
+`;
+
+const nowIso = (): string => new Date().toISOString();
+
+export class InsightsStore {
+  private readonly insertEvent: Database.Statement<[string, string, string, string | null, string | null]>;
+
+  constructor(private readonly db: Database.Database) {
+    db.exec(SCHEMA);
+    this.insertEvent = db.prepare('INSERT INTO insight_events (conversation, at, kind, fix, step) VALUES (?, ?, ?, ?, ?)');
+  }
+
+  record(event: InsightEvent): void {
+    this.insertEvent.run(event.conversation, event.at ?? nowIso(), event.kind, event.fix ?? null, event.step ?? null);
+  }
+
+  events(conversation: string): StoredEvent[] {
+    return this.db
+      .prepare<[string], StoredEvent>('SELECT id, conversation, at, kind, fix, step FROM insight_events WHERE conversation = ? ORDER BY id')
+      .all(conversation);
+  }
+
+  /** Events in a period, oldest first. */
+  eventsIn(period: Period): StoredEvent[] {
+    return this.db
+      .prepare<[string, string], StoredEvent>('SELECT id, conversation, at, kind, fix, step FROM insight_events WHERE at >= ? AND at < ? ORDER BY id')
+      .all(period.since, period.until);
+  }
+
+  /** True when this conversation has already been asked for (and given or skipped) a rating. */
+  hasCsat(conversation: string): boolean {
+    return this.db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM insight_csat WHERE conversation = ?').get(conversation)!.n > 0;
+  }
+
+  /** One rating per conversation: a second one is ignored (returns false). */
+  recordCsat(answer: CsatAnswer): boolean {
+    if (!Number.isInteger(answer.score) || answer.score < 1 || answer.score > 5) throw new RangeError('CSAT score must be 1..5');
+    const result = this.db
+      .prepare('INSERT OR IGNORE INTO insight_csat (conversation, at, score, comment, after) VALUES (?, ?, ?, ?, ?)')
+      .run(answer.conversation, answer.at ?? nowIso(), answer.score, answer.comment ? redact(answer.comment) : null, answer.after);
+    return result.changes === 1;
+  }
+
+  /** Adds a comment to the rating already given in this conversation. */
+  commentCsat(conversation: string, comment: string): void {
+    this.db.prepare('UPDATE insight_csat SET comment = ? WHERE conversation = ?').run(redact(comment), conversation);
+  }
+
+  csatIn(period: Period): { conversation: string; at: string; score: number; comment: string | null; after: CsatAfter }[] {
+    return this.db
+      .prepare<[string, string], { conversation: string; at: string; score: number; comment: string | null; after: CsatAfter }>(
+        'SELECT conversation, at, score, comment, after FROM insight_csat WHERE at >= ? AND at < ? ORDER BY at',
+      )
+      .all(period.since, period.until);
+  }
+
+  /** A message the bot understood poorly, stored redacted with its readings for a reviewer. */
+  addToInbox(item: { conversation: string; text: string; reason: InboxReason; readings: InboxItem['readings']; at?: string }): void {
+    this.db
+      .prepare('INSERT INTO insight_inbox (conversation, at, text, reason, readings) VALUES (?, ?, ?, ?, ?)')
+      .run(item.conversation, item.at ?? nowIso(), redact(item.text), item.reason, JSON.stringify(item.readings.slice(0, 3)));
+  }
+
+  inbox(status: InboxStatus, limit = 200): InboxItem[] {
+    return this.db
+      .prepare<[string, number], InboxRow>('SELECT * FROM insight_inbox WHERE status = ? ORDER BY id DESC LIMIT ?')
+      .all(status, limit)
+      .map(fromInboxRow);
+  }
+
+  inboxItem(id: number): InboxItem | undefined {
+    const row = this.db.prepare<[number], InboxRow>('SELECT * FROM insight_inbox WHERE id = ?').get(id);
+    return row && fromInboxRow(row);
+  }
+
+  /** A reviewer's verdict: the intent the message meant (or `none`), or dismissed. Returns false for an unknown item. */
+  review(id: number, verdict: { label: string; by: string } | 'dismiss'): boolean {
+    const result =
+      verdict === 'dismiss'
+        ? this.db.prepare("UPDATE insight_inbox SET status = 'dismissed' WHERE id = ? AND status IN ('open', 'labelled')").run(id)
+        : this.db
+            .prepare("UPDATE insight_inbox SET status = 'labelled', label = ?, labelled_by = ? WHERE id = ? AND status IN ('open', 'labelled')")
+            .run(verdict.label, verdict.by, id);
+    return result.changes === 1;
+  }
+
+  markImported(ids: readonly number[]): void {
+    const mark = this.db.prepare("UPDATE insight_inbox SET status = 'imported' WHERE id = ?");
+    this.db.transaction(() => ids.forEach((id) => mark.run(id)))();
+  }
+
+  /**
+   * Conversations whose last event, older than `idleSince`, left them inside
+   * a fix get an `abandoned` outcome at the fix and step they stopped at.
+   * Returns how many were marked.
+   */
+  markAbandoned(idleSince: string, at: string = nowIso()): number {
+    const kinds = IN_PROGRESS_KINDS.map(() => '?').join(', ');
+    return this.db
+      .prepare(
+        `INSERT INTO insight_events (conversation, at, kind, fix, step)
+         SELECT last.conversation, ?, 'abandoned', last.fix, last.step
+         FROM (SELECT conversation, MAX(id) AS id FROM insight_events GROUP BY conversation) latest
+         JOIN insight_events last ON last.id = latest.id
+         WHERE last.at < ? AND last.kind IN (${kinds})`,
+      )
+      .run(at, idleSince, ...IN_PROGRESS_KINDS).changes;
+  }
+
+  /** Retention: deletes events, ratings and inbox items older than `before`. Returns rows deleted. */
+  deleteOlderThan(before: string): number {
+    return this.db.transaction(() => {
+      let n = 0;
+      for (const table of ['insight_events', 'insight_csat', 'insight_inbox']) {
+        n += this.db.prepare(`DELETE FROM ${table} WHERE at < ?`).run(before).changes;
+      }
+      return n;
+    })();
+  }
+
+  /** "Delete my data": the messages this conversation left here (inbox texts, rating comments). */
+  deleteConversationText(conversation: string): number {
+    return this.db.transaction(() => {
+      const inbox = this.db.prepare('DELETE FROM insight_inbox WHERE conversation = ?').run(conversation).changes;
+      const comments = this.db.prepare('UPDATE insight_csat SET comment = NULL WHERE conversation = ? AND comment IS NOT NULL').run(conversation).changes;
+      return inbox + comments;
+    })();
+  }
+}
+
+function fromInboxRow(row: InboxRow): InboxItem {
+  return {
+    id: row.id,
+    conversation: row.conversation,
+    at: row.at,
+    text: row.text,
+    reason: row.reason,
+    readings: JSON.parse(row.readings) as InboxItem['readings'],
+    status: row.status,
+    label: row.label,
+    labelledBy: row.labelled_by,
+  };
+}

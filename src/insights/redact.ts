@@ -1,0 +1,26 @@
+/**
+ * Takes personal data out of text before anything is stored for insights:
+ * e-mail addresses, phone numbers and any other long run of digits (card,
+ * account or order numbers). Sizes, percentages, iOS versions and iPhone
+ * models stay: they are what the team needs to read ("stuck at 47%",
+ * "3.4 GB", "iOS 17.2").
+ */
+
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
+// A phone number: optional +, then digits with spaces, dots, dashes or brackets between them, 7+ digits in all.
+const PHONE = /(?<![\p{L}\p{N}])\+?\(?\d[\d\s().-]{5,}\d(?![\p{L}\p{N}])/gu;
+const LONG_DIGITS = /\d{6,}/g;
+const MIN_PHONE_DIGITS = 7;
+
+export const REDACTED = { email: '[email]', phone: '[phone]', number: '[number]' } as const;
+
+export function redact(text: string): string {
+  return text
+    .replace(EMAIL, REDACTED.email)
+    .replace(PHONE, (match) => {
+      const digits = match.replace(/\D/g, '').length;
+      // "17.2.1", "3.4 GB" or "12 - 14" are not phone numbers: too few digits.
+      return digits >= MIN_PHONE_DIGITS ? REDACTED.phone : match;
+    })
+    .replace(LONG_DIGITS, REDACTED.number);
+}
