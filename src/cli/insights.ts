@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { ConfigError, loadConfig } from '../config';
+import type { Config } from '../config';
+import { loadDialogContent } from '../content/load-dialogs';
+import { CHECK_SPECS } from '../dialogs';
+import { computeFigures } from '../insights/figures';
+import { InsightsStore } from '../insights/insights-store';
+import { parsePeriod, stepOrderOf } from '../insights/period';
+import { formatTables, toCsv } from '../insights/report';
+
+export interface CommandResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * `npm run insights -- --since 7d [--until 1d] [--csv]`: the figures the
+ * /admin dashboard shows, from the bot's own database (DATA_DIR), as tables
+ * for the terminal or as CSV.
+ */
+export function insightsCommand(args: readonly string[], config: Config, now = new Date()): CommandResult {
+  const arg = (name: string): string | undefined => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  let period;
+  try {
+    period = parsePeriod(arg('--since'), arg('--until'), now);
+  } catch (error) {
+    return { exitCode: 2, stdout: '', stderr: `${(error as Error).message}\n` };
+  }
+  const file = join(config.dataDir, 'state.sqlite');
+  if (!existsSync(file)) {
+    return { exitCode: 1, stdout: '', stderr: `No data yet: ${file} does not exist (the bot creates it when it first runs).\n` };
+  }
+  const db = new Database(file);
+  try {
+    const figures = computeFigures(new InsightsStore(db), period, stepOrderOf(loadDialogContent(config.dialogsDir, CHECK_SPECS).fixes));
+    return { exitCode: 0, stdout: args.includes('--csv') ? toCsv(figures) : formatTables(figures), stderr: '' };
+  } finally {
+    db.close();
+  }
+}
+
+if (require.main === module) {
+  try {
+    if (existsSync('.env')) process.loadEnvFile('.env');
+    const result = insightsCommand(process.argv.slice(2), loadConfig());
+    process.stdout.write(result.stdout);
+    process.stderr.write(result.stderr);
+    process.exitCode = result.exitCode;
+  } catch (error) {
+    process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  }
+}
