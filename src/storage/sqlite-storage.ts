@@ -3,6 +3,7 @@ import fs from 'fs';
 import path from 'path';
 import Database from 'better-sqlite3';
 import type { Storage, StoreItems } from 'botbuilder';
+import { fromRecord, toRecord } from './store-item';
 
 export interface SqliteStorageOptions {
   /** Path of the database file, or ':memory:' (tests only: nothing survives close()). */
@@ -67,7 +68,7 @@ export class SqliteStorage implements Storage {
     this.db.transaction(() => {
       for (const key of keys) {
         const row = this.selectStmt.get(key);
-        if (row) result[key] = fromRow(row);
+        if (row) result[key] = fromRecord(row.value, row.etag);
       }
     })();
     return result;
@@ -81,7 +82,7 @@ export class SqliteStorage implements Storage {
     const entries = Object.entries(changes);
     if (entries.length === 0) return;
     // Serialize before touching the database so a bad value cannot leave a half-done transaction.
-    const prepared = entries.map(([key, item]) => ({ key, ...toRecord(key, item) }));
+    const prepared = entries.map(([key, item]) => ({ key, ...toRecord('SqliteStorage', key, item) }));
     const now = new Date().toISOString();
     // IMMEDIATE takes the write lock before the eTag check, so another process cannot slip in between.
     this.db
@@ -136,38 +137,4 @@ function assertKeys(keys: string[], op: string): void {
   if (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string')) {
     throw new TypeError(`SqliteStorage.${op}: keys must be an array of strings.`);
   }
-}
-
-/** Splits the eTag off the item: it lives in its own column and is reissued on every write. */
-function toRecord(key: string, item: unknown): { incomingETag: string | undefined; json: string } {
-  if (item === undefined || typeof item === 'function' || typeof item === 'symbol' || typeof item === 'bigint') {
-    throw new TypeError(`SqliteStorage.write: the value for "${key}" cannot be stored as JSON.`);
-  }
-  let incomingETag: string | undefined;
-  let value: unknown = item;
-  if (isPlainRecord(item)) {
-    const { eTag, ...rest } = item;
-    // Like MemoryStorage: missing, empty or '*' eTag means "overwrite unconditionally".
-    if (typeof eTag === 'string' && eTag !== '' && eTag !== '*') incomingETag = eTag;
-    value = rest;
-  }
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(value);
-  } catch (err) {
-    throw new TypeError(`SqliteStorage.write: the value for "${key}" cannot be stored as JSON: ${(err as Error).message}`);
-  }
-  // A toJSON() returning undefined would otherwise reach the NOT NULL column as a confusing error.
-  if (json === undefined) throw new TypeError(`SqliteStorage.write: the value for "${key}" cannot be stored as JSON.`);
-  return { incomingETag, json };
-}
-
-function fromRow(row: Row): unknown {
-  const value: unknown = JSON.parse(row.value);
-  // Arrays and primitives have nowhere to carry an eTag; they round-trip as they are.
-  return isPlainRecord(value) ? { ...value, eTag: row.etag } : value;
-}
-
-function isPlainRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

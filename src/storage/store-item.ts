@@ -1,0 +1,39 @@
+/** How the bot's state stores turn a botbuilder store item into JSON and an eTag, and back: one rule for SQLite and Redis. */
+
+/**
+ * Splits the eTag off the item (stores keep it beside the JSON and reissue
+ * it on every write) and serialises the rest. Like MemoryStorage: a missing,
+ * empty or '*' eTag means "overwrite unconditionally" (incomingETag undefined).
+ */
+export function toRecord(store: string, key: string, item: unknown): { incomingETag: string | undefined; json: string } {
+  if (item === undefined || typeof item === 'function' || typeof item === 'symbol' || typeof item === 'bigint') {
+    throw new TypeError(`${store}.write: the value for "${key}" cannot be stored as JSON.`);
+  }
+  let incomingETag: string | undefined;
+  let value: unknown = item;
+  if (isPlainRecord(item)) {
+    const { eTag, ...rest } = item;
+    // Like MemoryStorage: missing, empty or '*' eTag means "overwrite unconditionally".
+    if (typeof eTag === 'string' && eTag !== '' && eTag !== '*') incomingETag = eTag;
+    value = rest;
+  }
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (err) {
+    throw new TypeError(`${store}.write: the value for "${key}" cannot be stored as JSON: ${(err as Error).message}`);
+  }
+  // A toJSON() returning undefined would otherwise reach the NOT NULL column as a confusing error.
+  if (json === undefined) throw new TypeError(`${store}.write: the value for "${key}" cannot be stored as JSON.`);
+  return { incomingETag, json };
+}
+
+/** The stored JSON with its eTag put back on (arrays and primitives have nowhere to carry one and round-trip as they are). */
+export function fromRecord(json: string, etag: string): unknown {
+  const value: unknown = JSON.parse(json);
+  return isPlainRecord(value) ? { ...value, eTag: etag } : value;
+}
+
+function isPlainRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

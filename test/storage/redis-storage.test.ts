@@ -1,0 +1,50 @@
+import Redis from 'ioredis';
+import { RedisStorage } from '../../src/storage/redis-storage';
+import { startRedis } from '../support/redis-server';
+import type { RunningRedis } from '../support/redis-server';
+import { describeStorageContract } from './storage-contract';
+
+describe('RedisStorage (a real redis-server of its own)', () => {
+  let server: RunningRedis;
+  const clients: Redis[] = [];
+  let n = 0;
+  const client = (): Redis => {
+    const redis = new Redis(server.url);
+    clients.push(redis);
+    return redis;
+  };
+  beforeAll(async () => {
+    server = await startRedis();
+  });
+  afterAll(async () => {
+    for (const c of clients) c.disconnect();
+    await server.stop();
+  });
+
+  describe('the storage contract', () => {
+    // Each test gets its own prefix: an empty store without flushing the server.
+    describeStorageContract(async () => new RedisStorage({ redis: client(), prefix: `t${++n}:` }));
+  });
+
+  it('shows a second client (another bot instance) what the first wrote, and enforces eTags between them', async () => {
+    const a = new RedisStorage({ redis: client(), prefix: 'shared:' });
+    const b = new RedisStorage({ redis: client(), prefix: 'shared:' });
+    await a.write({ k: { v: 1 } });
+    const seenByB = (await b.read(['k'])).k;
+    expect(seenByB).toEqual({ v: 1, eTag: expect.any(String) });
+    await a.write({ k: { v: 2, eTag: seenByB.eTag } });
+    await expect(b.write({ k: { v: 3, eTag: seenByB.eTag } })).rejects.toThrow('Storage: error writing "k" due to eTag conflict.');
+    expect((await b.read(['k'])).k.v).toBe(2);
+  });
+
+  it('keeps the keys of stores with different prefixes apart', async () => {
+    const a = new RedisStorage({ redis: client(), prefix: 'bot-a:' });
+    const b = new RedisStorage({ redis: client(), prefix: 'bot-b:' });
+    await a.write({ k: { v: 'a' } });
+    expect(await b.read(['k'])).toEqual({});
+  });
+
+  it('refuses to be built without a client', () => {
+    expect(() => new RedisStorage({} as never)).toThrow(/options\.redis/);
+  });
+});

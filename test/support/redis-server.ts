@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+
+export interface RunningRedis {
+  url: string;
+  port: number;
+  /** Stops it (SIGTERM, then SIGKILL) and removes its folder. */
+  stop(): Promise<void>;
+  /** kill -9, for tests of an outage; `restart()` brings it back on the same port. */
+  kill(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A real `redis-server` (Debian's package) of the test's own, on a free
+ * loopback port, no persistence; resolves once it answers PING.
+ */
+export async function startRedis(): Promise<RunningRedis> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'redis-test-'));
+  let child: ChildProcess | undefined;
+  const launch = async (): Promise<void> => {
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+    const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        await probe.connect();
+        await probe.ping();
+        probe.disconnect();
+        return;
+      } catch (error) {
+        probe.disconnect();
+        if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}: ${String(error)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  };
+  const exited = (signal: NodeJS.Signals): Promise<void> =>
+    new Promise((resolve) => {
+      if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    });
+  await launch();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    kill: () => exited('SIGKILL'),
+    restart: launch,
+    async stop() {
+      const stopping = exited('SIGTERM');
+      const timer = setTimeout(() => child?.kill('SIGKILL'), 3_000);
+      await stopping;
+      clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
