@@ -1,33 +1,30 @@
 import type { Middleware, StatePropertyAccessor, TurnContext } from 'botbuilder-core';
+import { InProcessConversationLock } from './conversation-lock';
+import type { ConversationLock } from './conversation-lock';
 
 /** How many recent activity ids a conversation remembers to spot a channel's retry. */
 const REMEMBERED_IDS = 50;
 
 /**
  * Processes the turns of one conversation one at a time, in arrival order
- * (two quick messages must not race over the same stored state), and drops an
- * activity whose id this conversation has already processed: channels such as
- * Teams resend a request they think went unanswered.
+ * (through the conversation lock: in-process, or shared by several instances),
+ * and drops an activity whose id this conversation has already processed:
+ * channels such as Teams resend a request they think went unanswered. The
+ * ids live in the conversation's state, so they are remembered only when the
+ * turn's state is saved (a failed turn's retry is processed again) and they
+ * are shared wherever the state is.
  */
 export class TurnOrderMiddleware implements Middleware {
-  private readonly queues = new Map<string, Promise<void>>();
-
-  constructor(private readonly recentIds: StatePropertyAccessor<string[]>) {
+  constructor(
+    private readonly recentIds: StatePropertyAccessor<string[]>,
+    private readonly lock: ConversationLock = new InProcessConversationLock(),
+  ) {
     if (!recentIds) throw new Error('TurnOrderMiddleware needs a state accessor for recent activity ids');
   }
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const key = `${context.activity.channelId}/${context.activity.conversation?.id ?? ''}`;
-    const previous = this.queues.get(key) ?? Promise.resolve();
-    const current = previous.then(() => this.once(context, next));
-    // The chain must go on even if this turn fails; the failure still reaches the adapter.
-    const settled = current.catch(() => undefined);
-    this.queues.set(key, settled);
-    try {
-      await current;
-    } finally {
-      if (this.queues.get(key) === settled) this.queues.delete(key);
-    }
+    await this.lock.run(key, () => this.once(context, next));
   }
 
   private async once(context: TurnContext, next: () => Promise<void>): Promise<void> {

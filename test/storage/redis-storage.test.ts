@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { RedisStorage } from '../../src/storage/redis-storage';
-import { startRedis } from '../support/redis-server';
+import { closeClients, startRedis } from '../support/redis-server';
 import type { RunningRedis } from '../support/redis-server';
 import { describeStorageContract } from './storage-contract';
 
@@ -17,7 +17,7 @@ describe('RedisStorage (a real redis-server of its own)', () => {
     server = await startRedis();
   });
   afterAll(async () => {
-    for (const c of clients) c.disconnect();
+    await closeClients(clients);
     await server.stop();
   });
 

@@ -1,10 +1,22 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+
+/** Closes test clients and waits until their sockets are gone (jest waits for open handles). */
+export async function closeClients(clients: Redis[]): Promise<void> {
+  await Promise.all(
+    clients.splice(0).map(async (c) => {
+      if (c.status === 'end') return;
+      const ended = new Promise<void>((resolve) => c.once('end', () => resolve()));
+      c.disconnect();
+      await ended;
+    }),
+  );
+}
 
 export interface RunningRedis {
   url: string;
@@ -14,6 +26,17 @@ export interface RunningRedis {
   /** kill -9, for tests of an outage; `restart()` brings it back on the same port. */
   kill(): Promise<void>;
   restart(): Promise<void>;
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 async function freePort(): Promise<number> {
@@ -37,20 +60,15 @@ export async function startRedis(): Promise<RunningRedis> {
   let child: ChildProcess | undefined;
   const launch = async (): Promise<void> => {
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-    const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     const deadline = Date.now() + 10_000;
-    for (;;) {
-      try {
-        await probe.connect();
-        await probe.ping();
-        probe.disconnect();
-        return;
-      } catch (error) {
-        probe.disconnect();
-        if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}: ${String(error)}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+    // Wait for the port to accept (plain sockets: nothing left behind), then check that Redis answers.
+    while (!(await accepts(port))) {
+      if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}`);
+      await new Promise((r) => setTimeout(r, 50));
     }
+    const probe = new Redis(port, '127.0.0.1');
+    await probe.ping();
+    await probe.quit();
   };
   const exited = (signal: NodeJS.Signals): Promise<void> =>
     new Promise((resolve) => {
