@@ -51,7 +51,7 @@ describe('createNlu trained on intents/', () => {
   it.each([
     ['WhatsApp doesn’t back up to iCloud!!', 'backup_not_working'],
     ['ＩＣＬＯＵＤ ＳＴＯＲＡＧＥ ＦＵＬＬ', 'check_storage'],
-    ['backup stuck at 73% for hours', 'exclude_videos'],
+    ['backup stuck at 73% for hours', 'backup_not_working'],
     ['my whatsapp backup is on android google drive', 'none'],
   ])('normalises case, width and quotes: %j → %s', (text, intent) => {
     expect(nlu.parse(text).intent.name).toBe(intent);
