@@ -53,6 +53,18 @@ describe('starting a conversation', () => {
   });
 });
 
+describe('the real classifier beside the routing rules', () => {
+  // The NLU's top reading is the generic complaint (the stuck backup); the misspelt cause beside it
+  // ("vidoes") is the fix the bot starts: routing prefers the specific cause.
+  test.each([
+    ['backup stuk on vidoes', 'exclude-videos'],
+    ['backup stuck, i think its the vids', 'exclude-videos'],
+  ])('%j starts the fix %s', async (message, fixId) => {
+    const reply = await new TestConversation().say(message);
+    expect(reply.text).toContain(fix(fixId).intro);
+  });
+});
+
 describe('the order of fixes', () => {
   test('a generic complaint starts at fix 1 and, if nothing helps, walks all eight in order, then escalates', async () => {
     const { titles, last } = await failEveryFix(talk(), '#backup_not_working');

