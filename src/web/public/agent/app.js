@@ -567,7 +567,7 @@
     });
     source.addEventListener('error', function () {
       if (state.source !== source) return;
-      connection('Connection lost, reconnecting…');
+      connection('Reconnecting…');
       if (source.readyState === EventSource.CLOSED) {
         // The browser gave up (e.g. the server answered 401): find out why, then retry ourselves.
         stopEvents();
