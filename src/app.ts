@@ -3,6 +3,7 @@ import { Server as NetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { Server } from 'restify';
+import type { TurnContext } from 'botbuilder';
 import type { Config } from './config';
 import { loadDialogContent } from './content/load-dialogs';
 import { loadNlu } from './content/load-intents';
@@ -28,6 +29,10 @@ import { createTurnTracker } from './server/turn-tracker';
 import { AppleStatusClient } from './status';
 import { SqliteStorage } from './storage';
 import { registerWebRoutes } from './web/static-routes';
+import { registerAgentRoutes, setUpHandoff } from './handoff';
+import type { AgentDeskService } from './handoff';
+import { createTeamsAgents } from './handoff/teams-agents';
+import type { TeamsAgents } from './handoff/teams-agents';
 
 export interface App {
   server: Server;
@@ -35,6 +40,10 @@ export interface App {
   nlu: Nlu;
   log: Logger;
   metrics: Metrics;
+  /** The built-in agent desk, as agents (console, Teams) use it. */
+  agentDesk: AgentDeskService;
+  /** Agents in Teams (their proactive messages). */
+  teamsAgents: TeamsAgents;
   /** Starts listening; resolves to a base URL this machine can reach it at. */
   listen(): Promise<string>;
   /**
@@ -72,7 +81,19 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const metrics = createMetrics();
   const botEvents = createBotEventHub((error) => log.warn('a bot event listener failed', { error: String(error) }));
   botEvents.subscribe(metrics.botEvents);
-  const { bot, middleware } = buildBot({ content, checks, nlu, thresholds, storage, events: botEvents.events });
+  const handoff = setUpHandoff({ config, database: storage.database, content, nlu, thresholds, log });
+  // Teams agents need the bot's conversation state and the adapter, made below; their middleware is installed now.
+  let teamsAgents: TeamsAgents | undefined;
+  const teamsAgentMiddleware = { onTurn: (context: TurnContext, next: () => Promise<void>) => teamsAgents!.middleware.onTurn(context, next) };
+  const { bot, middleware, conversationState } = buildBot({
+    content,
+    checks,
+    nlu,
+    thresholds,
+    storage,
+    events: botEvents.events,
+    handoff: { port: handoff.core, middleware: handoff.middleware, agentMiddleware: [teamsAgentMiddleware] },
+  });
 
   const adapter = new BotEdgeAdapter(
     new ConfigurationBotFrameworkAuthentication({
@@ -84,6 +105,17 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   );
   for (const m of middleware) adapter.use(m);
   adapter.onTurnError = createTurnErrorHandler({ log, apology: content.messages.text.error });
+  handoff.core.attach((reference, activity, logic) => adapter.runInConversation(config.auth.appId, reference, activity, logic), (context) => bot.run(context));
+  teamsAgents = createTeamsAgents({
+    desk: handoff.desk,
+    agentIds: config.teamsAgentIds,
+    adapter,
+    botAppId: config.auth.appId,
+    storage,
+    conversationState,
+    text: content.messages.text,
+    log,
+  });
 
   const version = projectVersion();
   const turns = createTurnTracker();
@@ -114,6 +146,15 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   });
   // The web widget: demo page, widget.js, Web Chat's bundle, and its Direct Line (built-in or Azure).
   registerWebRoutes(server);
+  registerAgentRoutes(server, {
+    desk: handoff.desk,
+    accounts: handoff.accounts,
+    sessions: handoff.sessions,
+    throttle: handoff.throttle,
+    publicUrl: config.directLine.publicUrl,
+    pageDir: handoff.pageDir,
+    log,
+  });
   const directLine = setUpDirectLine(server, { config, log, selfUrl: ownUrl });
 
   let closing: Promise<boolean> | undefined;
@@ -136,6 +177,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       // Upgraded sockets are not the HTTP server's to close; don't let one that lingers hold the exit.
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     }
+    teamsAgents?.close();
+    handoff.close();
     storage.close();
     return drained;
   };
@@ -146,6 +189,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     nlu,
     log,
     metrics,
+    agentDesk: handoff.desk,
+    teamsAgents,
     async listen() {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
