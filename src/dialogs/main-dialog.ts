@@ -297,7 +297,7 @@ export class MainDialog extends ComponentDialog {
     const parse = getTurnUnderstanding(innerDC.context);
     if (!parse) return super.onContinueDialog(innerDC);
     // A message for the support team is taken word for word, never read as a request.
-    if (innerDC.activeDialog?.id === HANDOFF_MESSAGE) return super.onContinueDialog(innerDC);
+    if (innerDC.stack.some((d) => d.id === HANDOFF_MESSAGE)) return super.onContinueDialog(innerDC);
     const { text } = this.content.messages;
     const context = innerDC.context;
     const runningFix = this.content.fixes.find((f) => f.id === innerDC.activeDialog?.id);

@@ -110,5 +110,5 @@ function consoleAccounts(config: Pick<Config, 'handoff' | 'host'>, log: Logger):
 }
 
 function isLoopback(host: string): boolean {
-  return host === '127.0.0.1' || host === '::1' || host === 'localhost';
+  return /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1' || host === 'localhost';
 }
