@@ -29,7 +29,9 @@ export class AgentClient {
     const headers: Record<string, string> = { ...(options.csrf === false ? {} : { 'x-agent-console': '1' }), ...options.headers };
     if (this.cookie) headers.cookie = `agent_session=${this.cookie}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${this.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
+    // A kept-alive connection to a server that has since restarted fails once, as in a browser, which retries.
+    const response = await fetch(`${this.url}${path}`, init).catch(() => fetch(`${this.url}${path}`, init));
     const text = await response.text();
     return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, headers: response.headers };
   }
