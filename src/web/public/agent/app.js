@@ -679,7 +679,8 @@
       },
       function (err) {
         if (err.status === 401) {
-          var none = noAccounts(err) || (err.body && err.body.accountsConfigured === false);
+          var body = err.body || {};
+          var none = noAccounts(err) || body.accountsConfigured === false || (body.error && body.error.accountsConfigured === false);
           return showSignIn(none ? NO_ACCOUNTS : '', none);
         }
         showSignIn(err.message);
