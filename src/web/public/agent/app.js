@@ -467,10 +467,15 @@
       function (err) {
         $('d-accept').disabled = false;
         if (handleAuth(err)) return;
-        if (err.code === 'HANDOFF_CONFLICT') banner('Another agent accepted this request first.');
-        else banner(err.message);
         refreshQueue();
-        loadOpen();
+        if (err.code !== 'HANDOFF_CONFLICT') return banner(err.message);
+        banner('Another agent accepted this request first.');
+        // The request is another agent's now, so it can no longer be opened: keep what is on screen, without the actions.
+        if (state.open && state.openId === id && state.open.state === 'waiting') {
+          state.open.state = 'active';
+          renderMeta();
+          renderStatus();
+        }
       },
     );
   }
@@ -678,10 +683,11 @@
         startDesk(data.agent);
       },
       function (err) {
-        if (err.status === 401) {
+        // 403 here: a cookie this server does not know (another instance, or sessions lost in a restart).
+        if (err.status === 401 || err.code === 'AGENT_FORBIDDEN') {
           var body = err.body || {};
           var none = noAccounts(err) || body.accountsConfigured === false || (body.error && body.error.accountsConfigured === false);
-          return showSignIn(none ? NO_ACCOUNTS : '', none);
+          return showSignIn(none ? NO_ACCOUNTS : err.status === 403 ? 'Your session is no longer valid. Sign in again.' : '', none);
         }
         showSignIn(err.message);
       },
