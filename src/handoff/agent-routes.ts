@@ -140,9 +140,9 @@ export function registerAgentRoutes(server: Server, options: AgentRoutesOptions)
       try {
         agent = agentOf(req);
       } catch (error) {
-        if (!(error instanceof HttpError) || error.code !== 'AGENT_UNAUTHENTICATED') throw error;
+        if (!(error instanceof HttpError) || (error.code !== 'AGENT_UNAUTHENTICATED' && error.code !== 'AGENT_FORBIDDEN')) throw error;
         // The page shows "no accounts configured" instead of a sign-in form that cannot work.
-        return void res.send(401, { ...error.toBody(), accountsConfigured: accounts.size > 0 });
+        return void res.send(error.status, { ...error.toBody(), accountsConfigured: accounts.size > 0 });
       }
       res.send(200, { agent: { id: agent.id, name: agent.name, role: agent.role } });
     }),

@@ -42,6 +42,8 @@ export const ERRORS = {
   CSRF_REJECTED: { status: 403, message: 'Send the header "X-Agent-Console: 1" from this server\'s own pages.' },
   HANDOFF_NOT_FOUND: { status: 404, message: 'No such hand-off.' },
   HANDOFF_CONFLICT: { status: 409, message: 'The hand-off is not in a state that allows this (someone may have accepted it already).' },
+  // Chatwoot's webhook (/api/handoff/chatwoot).
+  CHATWOOT_SIGNATURE_REJECTED: { status: 401, message: "Send X-Chatwoot-Timestamp (within 5 minutes) and X-Chatwoot-Signature made with the inbox's webhook secret." },
   BAD_AGENT_REQUEST: { status: 400, message: 'Send JSON with the fields this address needs (text of 1 to 4,000 characters; name and password).' },
 } as const;
 
