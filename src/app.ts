@@ -44,6 +44,8 @@ export interface App {
   agentDesk: AgentDeskService;
   /** Agents in Teams (their proactive messages). */
   teamsAgents: TeamsAgents;
+  /** The default console account's one-off password, when no AGENT_ACCOUNTS are set and the server is on loopback. */
+  oneOffAgentPassword?: string;
   /** Starts listening; resolves to a base URL this machine can reach it at. */
   listen(): Promise<string>;
   /**
@@ -191,6 +193,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     metrics,
     agentDesk: handoff.desk,
     teamsAgents,
+    ...(handoff.oneOffPassword ? { oneOffAgentPassword: handoff.oneOffPassword } : {}),
     async listen() {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

@@ -48,6 +48,8 @@ export interface HandoffSetup {
   sessions: AgentSessions;
   throttle: LoginThrottle;
   pageDir: string;
+  /** The one-off password of the default `agent` account, when there is one (see consoleAccounts). */
+  oneOffPassword?: string;
   close(): void;
 }
 
@@ -55,7 +57,8 @@ export interface HandoffSetup {
 export function setUpHandoff({ config, database, content, nlu, thresholds, log }: HandoffSetupOptions): HandoffSetup {
   const store = new HandoffStore(database);
   const transcripts = new SqliteTranscriptStore(database);
-  const accounts = new Map(consoleAccounts(config, log).map((a) => [a.name, a]));
+  const { accounts: list, oneOffPassword } = consoleAccounts(config, log);
+  const accounts = new Map(list.map((a) => [a.name, a]));
   const desk = new ConsoleDesk({
     store,
     transcript: (conversationId) => transcriptLines(transcripts.allActivities(conversationId)),
@@ -87,6 +90,7 @@ export function setUpHandoff({ config, database, content, nlu, thresholds, log }
     sessions: new AgentSessions(database),
     throttle: new LoginThrottle(),
     pageDir: join(PROJECT_ROOT, 'src', 'web', 'public', 'agent'),
+    ...(oneOffPassword ? { oneOffPassword } : {}),
     close: () => desk.close(),
   };
 }
@@ -97,16 +101,16 @@ export function setUpHandoff({ config, database, content, nlu, thresholds, log }
  * once in the log, so the console works out of the box on the developer's
  * own machine and nowhere else.
  */
-function consoleAccounts(config: Pick<Config, 'handoff' | 'host'>, log: Logger): AgentAccount[] {
+function consoleAccounts(config: Pick<Config, 'handoff' | 'host'>, log: Logger): { accounts: AgentAccount[]; oneOffPassword?: string } {
   const accounts = parseAgentAccounts(config.handoff.agentAccounts);
-  if (accounts.length > 0) return accounts;
+  if (accounts.length > 0) return { accounts };
   if (!isLoopback(config.host)) {
     log.warn('agent console: no AGENT_ACCOUNTS configured, so nobody can sign in at /agent (see the README, "Hand-off")');
-    return [];
+    return { accounts: [] };
   }
   const password = randomBytes(12).toString('base64url');
   log.info('agent console: no AGENT_ACCOUNTS configured; until restart, sign in at /agent as "agent" with this one-off password', { password });
-  return [{ name: 'agent', role: 'admin', hash: hashPassword(password) }];
+  return { accounts: [{ name: 'agent', role: 'admin', hash: hashPassword(password) }], oneOffPassword: password };
 }
 
 function isLoopback(host: string): boolean {
