@@ -32,6 +32,7 @@ type Env = Readonly<Record<string, string | undefined>>;
  * problem goes into `problems` (the config loader reports them all at once).
  */
 export function loadDeskConfig(env: Env, problems: string[]): DeskConfig {
+  // Each setting is read by name with text('…'): the .env.example test finds the names that way.
   const text = (name: string) => (env[name] ?? '').trim();
   const desk = text('HANDOFF_DESK') || 'console';
   const passthrough = text('HANDOFF_PASSTHROUGH') || 'off';
@@ -40,13 +41,21 @@ export function loadDeskConfig(env: Env, problems: string[]): DeskConfig {
   const config: DeskConfig = { desk: desk === 'chatwoot' ? 'chatwoot' : 'console', passthrough: passthrough === 'directline' ? 'directline' : 'off' };
   if (config.desk !== 'chatwoot') return config;
 
-  const required = (name: string): string => {
-    const value = text(name);
-    if (!value) problems.push(`${name} is required when HANDOFF_DESK=chatwoot`);
-    return value;
+  const settings = {
+    CHATWOOT_URL: text('CHATWOOT_URL').replace(/\/+$/, ''),
+    CHATWOOT_ACCOUNT_ID: text('CHATWOOT_ACCOUNT_ID'),
+    CHATWOOT_INBOX_ID: text('CHATWOOT_INBOX_ID'),
+    CHATWOOT_API_TOKEN: text('CHATWOOT_API_TOKEN'),
+    CHATWOOT_WEBHOOK_SECRET: text('CHATWOOT_WEBHOOK_SECRET'),
+    CHATWOOT_TEAM_ID: text('CHATWOOT_TEAM_ID'),
+    CHATWOOT_LABELS: text('CHATWOOT_LABELS'),
   };
-  const id = (name: string, optional = false): number | undefined => {
-    const raw = optional ? text(name) : required(name);
+  const optional = new Set(['CHATWOOT_TEAM_ID', 'CHATWOOT_LABELS']);
+  for (const [name, value] of Object.entries(settings)) {
+    if (!value && !optional.has(name)) problems.push(`${name} is required when HANDOFF_DESK=chatwoot`);
+  }
+  const id = (name: 'CHATWOOT_ACCOUNT_ID' | 'CHATWOOT_INBOX_ID' | 'CHATWOOT_TEAM_ID'): number | undefined => {
+    const raw = settings[name];
     if (!raw) return undefined;
     const value = Number(raw);
     if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1) {
@@ -55,7 +64,7 @@ export function loadDeskConfig(env: Env, problems: string[]): DeskConfig {
     }
     return value;
   };
-  const url = required('CHATWOOT_URL').replace(/\/+$/, '');
+  const url = settings.CHATWOOT_URL;
   if (url) {
     try {
       const parsed = new URL(url);
@@ -66,10 +75,16 @@ export function loadDeskConfig(env: Env, problems: string[]): DeskConfig {
   }
   const accountId = id('CHATWOOT_ACCOUNT_ID');
   const inboxId = id('CHATWOOT_INBOX_ID');
-  const teamId = id('CHATWOOT_TEAM_ID', true);
-  const apiToken = required('CHATWOOT_API_TOKEN');
-  const webhookSecret = required('CHATWOOT_WEBHOOK_SECRET');
-  const labels = text('CHATWOOT_LABELS').split(',').map((l) => l.trim()).filter(Boolean);
-  config.chatwoot = { url, accountId: accountId ?? 0, inboxId: inboxId ?? 0, apiToken, webhookSecret, labels, ...(teamId ? { teamId } : {}) };
+  const teamId = id('CHATWOOT_TEAM_ID');
+  const labels = settings.CHATWOOT_LABELS.split(',').map((l) => l.trim()).filter(Boolean);
+  config.chatwoot = {
+    url,
+    accountId: accountId ?? 0,
+    inboxId: inboxId ?? 0,
+    apiToken: settings.CHATWOOT_API_TOKEN,
+    webhookSecret: settings.CHATWOOT_WEBHOOK_SECRET,
+    labels,
+    ...(teamId ? { teamId } : {}),
+  };
   return config;
 }

@@ -31,12 +31,12 @@ test('reads every Chatwoot setting', () => {
 test('names every missing or wrong setting at once', () => {
   const { problems } = load({ HANDOFF_DESK: 'chatwoot', CHATWOOT_URL: 'ftp://x', CHATWOOT_ACCOUNT_ID: 'one', CHATWOOT_INBOX_ID: '0', CHATWOOT_TEAM_ID: '-2' });
   expect(problems).toEqual([
+    'CHATWOOT_API_TOKEN is required when HANDOFF_DESK=chatwoot',
+    'CHATWOOT_WEBHOOK_SECRET is required when HANDOFF_DESK=chatwoot',
     'CHATWOOT_URL must be an http(s) URL (got "ftp://x")',
     'CHATWOOT_ACCOUNT_ID must be a whole number of 1 or more (got "one")',
     'CHATWOOT_INBOX_ID must be a whole number of 1 or more (got "0")',
     'CHATWOOT_TEAM_ID must be a whole number of 1 or more (got "-2")',
-    'CHATWOOT_API_TOKEN is required when HANDOFF_DESK=chatwoot',
-    'CHATWOOT_WEBHOOK_SECRET is required when HANDOFF_DESK=chatwoot',
   ]);
 });
 
