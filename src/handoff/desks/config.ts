@@ -23,6 +23,8 @@ export interface ChatwootConfig {
   teamId?: number;
   /** CHATWOOT_LABELS: comma-separated labels put on every new conversation. */
   labels: string[];
+  /** CHATWOOT_RETRY_SECONDS: how often lines Chatwoot did not take are tried again (default 30). */
+  retrySeconds: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -49,12 +51,13 @@ export function loadDeskConfig(env: Env, problems: string[]): DeskConfig {
     CHATWOOT_WEBHOOK_SECRET: text('CHATWOOT_WEBHOOK_SECRET'),
     CHATWOOT_TEAM_ID: text('CHATWOOT_TEAM_ID'),
     CHATWOOT_LABELS: text('CHATWOOT_LABELS'),
+    CHATWOOT_RETRY_SECONDS: text('CHATWOOT_RETRY_SECONDS'),
   };
-  const optional = new Set(['CHATWOOT_TEAM_ID', 'CHATWOOT_LABELS']);
+  const optional = new Set(['CHATWOOT_TEAM_ID', 'CHATWOOT_LABELS', 'CHATWOOT_RETRY_SECONDS']);
   for (const [name, value] of Object.entries(settings)) {
     if (!value && !optional.has(name)) problems.push(`${name} is required when HANDOFF_DESK=chatwoot`);
   }
-  const id = (name: 'CHATWOOT_ACCOUNT_ID' | 'CHATWOOT_INBOX_ID' | 'CHATWOOT_TEAM_ID'): number | undefined => {
+  const id = (name: 'CHATWOOT_ACCOUNT_ID' | 'CHATWOOT_INBOX_ID' | 'CHATWOOT_TEAM_ID' | 'CHATWOOT_RETRY_SECONDS'): number | undefined => {
     const raw = settings[name];
     if (!raw) return undefined;
     const value = Number(raw);
@@ -76,6 +79,7 @@ export function loadDeskConfig(env: Env, problems: string[]): DeskConfig {
   const accountId = id('CHATWOOT_ACCOUNT_ID');
   const inboxId = id('CHATWOOT_INBOX_ID');
   const teamId = id('CHATWOOT_TEAM_ID');
+  const retrySeconds = id('CHATWOOT_RETRY_SECONDS') ?? 30;
   const labels = settings.CHATWOOT_LABELS.split(',').map((l) => l.trim()).filter(Boolean);
   config.chatwoot = {
     url,
@@ -84,6 +88,7 @@ export function loadDeskConfig(env: Env, problems: string[]): DeskConfig {
     apiToken: settings.CHATWOOT_API_TOKEN,
     webhookSecret: settings.CHATWOOT_WEBHOOK_SECRET,
     labels,
+    retrySeconds,
     ...(teamId ? { teamId } : {}),
   };
   return config;

@@ -61,7 +61,7 @@ export function setUpDesks({ config, database, store, text, log, chatwoot: tunin
     labels: settings.labels,
     text,
     log,
-    ...pick(tuning, ['retryEveryMs']),
+    retryEveryMs: tuning.retryEveryMs ?? settings.retrySeconds * 1000,
   });
   return {
     desk,

@@ -19,12 +19,12 @@ test('defaults to the built-in console and no pass-through', () => {
 });
 
 test('reads every Chatwoot setting', () => {
-  const { config, problems } = load({ ...CHATWOOT, CHATWOOT_TEAM_ID: '3', CHATWOOT_LABELS: 'bot-handoff, icloud ,', HANDOFF_PASSTHROUGH: 'directline' });
+  const { config, problems } = load({ ...CHATWOOT, CHATWOOT_TEAM_ID: '3', CHATWOOT_LABELS: 'bot-handoff, icloud ,', CHATWOOT_RETRY_SECONDS: '5', HANDOFF_PASSTHROUGH: 'directline' });
   expect(problems).toEqual([]);
   expect(config).toEqual({
     desk: 'chatwoot',
     passthrough: 'directline',
-    chatwoot: { url: 'http://chatwoot:3000', accountId: 1, inboxId: 7, apiToken: 'token', webhookSecret: 'secret', teamId: 3, labels: ['bot-handoff', 'icloud'] },
+    chatwoot: { url: 'http://chatwoot:3000', accountId: 1, inboxId: 7, apiToken: 'token', webhookSecret: 'secret', teamId: 3, labels: ['bot-handoff', 'icloud'], retrySeconds: 5 },
   });
 });
 
