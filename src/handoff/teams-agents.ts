@@ -107,7 +107,7 @@ export function createTeamsAgents(options: TeamsAgentsOptions): TeamsAgents {
         await context.sendActivity(activity);
       });
     });
-    const settled = next.catch((error: unknown) => log.warn('a message to a Teams agent failed', { agent: key, error: String(error) }));
+    const settled = next.catch((error: unknown) => log.error('a message to a Teams agent failed', { agent: key, error: String(error) }));
     chains.set(key, settled);
     track(settled);
   };
