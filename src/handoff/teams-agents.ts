@@ -112,7 +112,7 @@ export function createTeamsAgents(options: TeamsAgentsOptions): TeamsAgents {
     track(settled);
   };
 
-  const announced = new Set(desk.waiting().map((v) => v.id));
+  let announced = new Set(desk.waiting().map((v) => v.id));
   const unsubscribe = desk.subscribe((event) => onFeed(event));
   /** Hand-offs an agent ended with `end` here: they already got the answer, not the "user is gone" line. */
   const endedHere = new Set<string>();
@@ -120,7 +120,8 @@ export function createTeamsAgents(options: TeamsAgentsOptions): TeamsAgents {
   function onFeed(event: HandoffFeedEvent): void {
     if (event.type === 'queue') {
       const fresh = event.waiting.filter((v) => !announced.has(v.id));
-      for (const v of fresh) announced.add(v.id);
+      // Only what is waiting now: a request that left the queue never comes back to it, so the set stays small.
+      announced = new Set(event.waiting.map((v) => v.id));
       if (fresh.length === 0) return;
       track(
         load().then(() => {

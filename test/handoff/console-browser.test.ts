@@ -25,7 +25,8 @@ if (!runnable) {
 }
 
 const PASSWORD = 'correct horse battery staple';
-const PAYLOAD = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><b>bold</b>';
+// The bot's own **bold** is drawn as bold; a user's stays as typed.
+const PAYLOAD = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><b>bold</b> **not bold**';
 /** Screenshots refresh docs/ only when asked (UPDATE_SCREENSHOTS=1); a normal run leaves the tree clean. */
 const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(ROOT, 'docs') : mkdtempSync(join(tmpdir(), 'console-shots-'));
 
@@ -113,7 +114,8 @@ const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(ROOT, 'docs') : mkdtempSync(
     const line = page.locator('#d-transcript .line.user').last();
     await expectVisible(line);
     expect(await line.textContent()).toContain(PAYLOAD);
-    expect(await page.locator('#d-transcript img, #d-transcript script, #d-transcript b').count()).toBe(0);
+    expect(await page.locator('#d-transcript img, #d-transcript script, #d-transcript b, #d-transcript .line.user strong').count()).toBe(0);
+    expect(await page.locator('#d-transcript .line.bot strong').count()).toBeGreaterThan(0);
     expect(await page.evaluate('window.__xss')).toBeUndefined();
 
     // An internal note stays on the page, not with the user.

@@ -419,7 +419,17 @@
     var who = line.from === 'user' ? state.open.userName || 'User'
       : line.from === 'agent' ? line.agentName || 'Agent'
         : line.from === 'bot' ? 'Bot' : 'System';
-    return el('li', { className: 'line ' + line.from }, el('span', { className: 'from', text: who + ' · ' + timeText(line.at) }), line.text);
+    var body = line.from === 'bot' || line.from === 'system' ? boldText(line.text) : [line.text];
+    var node = el('li', { className: 'line ' + line.from }, el('span', { className: 'from', text: who + ' · ' + timeText(line.at) }));
+    body.forEach(function (part) { node.appendChild(typeof part === 'string' ? document.createTextNode(part) : part); });
+    return node;
+  }
+
+  /** The bot's own **bold** (its content is Markdown-ish), as <strong> elements holding text nodes; users' text never goes here. */
+  function boldText(text) {
+    return String(text).split(/\*\*(.+?)\*\*/).map(function (part, i) {
+      return i % 2 === 1 ? el('strong', { text: part }) : part;
+    });
   }
 
   function renderTranscript() {
