@@ -21,8 +21,8 @@ export interface ChatwootWebhookOptions {
 /**
  * POST /api/handoff/chatwoot: Chatwoot's webhook for the API-channel inbox.
  * The signature covers the raw bytes, which the server's JSON body reader
- * does not keep, so a `pre` handler copies this route's bytes as they
- * arrive (both read the same stream; neither consumes it for the other).
+ * does not keep, so a `pre` handler arranges to copy this route's bytes as
+ * the reader takes them.
  * Missing, stale (over 5 minutes) or wrong signatures get 401; the body
  * reader has already answered malformed bodies with 400/413/415. A verified
  * event is answered 204 at once and applied after (Chatwoot waits 5 s at
@@ -51,20 +51,26 @@ export function registerChatwootWebhook(server: Server, { secret, handle, log, n
   );
 }
 
-/** The request's bytes, collected beside the body reader (up to its limit). */
+/**
+ * The request's bytes as the body reader takes them (up to its limit): the
+ * stream's own `emit` is wrapped, so this neither reads nor starts the
+ * stream; it sees each chunk when the reader does.
+ */
 function copyBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const done = () => {
-      req.off('data', onData).off('end', done).off('close', done).off('error', done);
-      resolve(Buffer.concat(chunks, Math.min(size, MAX_RAW_BYTES)));
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_RAW_BYTES) chunks.push(chunk);
-    };
-    req.on('data', onData).on('end', done).on('close', done).on('error', done);
+    const emit = req.emit;
+    req.emit = function copying(this: IncomingMessage, event: string | symbol, ...args: unknown[]): boolean {
+      if (event === 'data' && Buffer.isBuffer(args[0])) {
+        size += args[0].length;
+        if (size <= MAX_RAW_BYTES) chunks.push(args[0]);
+      } else if (event === 'end' || event === 'close' || event === 'error') {
+        req.emit = emit;
+        resolve(Buffer.concat(chunks, Math.min(size, MAX_RAW_BYTES)));
+      }
+      return emit.call(this, event, ...args);
+    } as typeof req.emit;
   });
 }
 
