@@ -108,9 +108,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   for (const m of middleware) adapter.use(m);
   adapter.onTurnError = createTurnErrorHandler({ log, apology: content.messages.text.error });
   handoff.core.attach((reference, activity, logic) => adapter.runInConversation(config.auth.appId, reference, activity, logic), (context) => bot.run(context));
+  // With an external desk (HANDOFF_DESK), its agents work there: no console, no Teams agents.
+  const consoleDesk = !handoff.desks.desk;
+  if (!consoleDesk) log.info('hand-off: an external desk takes the hand-offs, so /agent and Teams agents are off', { desk: config.desks.desk });
   teamsAgents = createTeamsAgents({
     desk: handoff.desk,
-    agentIds: config.teamsAgentIds,
+    agentIds: consoleDesk ? config.teamsAgentIds : [],
     adapter,
     botAppId: config.auth.appId,
     storage,
@@ -148,15 +151,18 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   });
   // The web widget: demo page, widget.js, Web Chat's bundle, and its Direct Line (built-in or Azure).
   registerWebRoutes(server);
-  registerAgentRoutes(server, {
-    desk: handoff.desk,
-    accounts: handoff.accounts,
-    sessions: handoff.sessions,
-    throttle: handoff.throttle,
-    publicUrl: config.directLine.publicUrl,
-    pageDir: handoff.pageDir,
-    log,
-  });
+  if (consoleDesk) {
+    registerAgentRoutes(server, {
+      desk: handoff.desk,
+      accounts: handoff.accounts,
+      sessions: handoff.sessions,
+      throttle: handoff.throttle,
+      publicUrl: config.directLine.publicUrl,
+      pageDir: handoff.pageDir,
+      log,
+    });
+  }
+  handoff.desks.registerRoutes(server, log);
   const directLine = setUpDirectLine(server, { config, log, selfUrl: ownUrl });
 
   let closing: Promise<boolean> | undefined;

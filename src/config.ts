@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { parseAgentAccounts } from './handoff/agent-accounts';
+import { loadDeskConfig } from './handoff/desks';
+import type { DeskConfig } from './handoff/desks';
 import { parseSupportHours } from './handoff/support-hours';
 
 /** Everything the bot reads from the environment, typed and checked once at start-up. */
@@ -50,6 +52,8 @@ export interface Config {
   };
   /** TEAMS_AGENT_IDS: Teams users (29:… ids or Entra object ids) who act as agents in their 1:1 chat with the bot. */
   teamsAgentIds: string[];
+  /** HANDOFF_DESK, HANDOFF_PASSTHROUGH, CHATWOOT_* (see src/handoff/desks/config.ts). */
+  desks: DeskConfig;
 }
 
 /** The Teams app package's identity and publisher links; the URLs must be https (Teams requires it). */
@@ -186,6 +190,7 @@ export function loadConfig(env: Env = process.env, root: string = process.cwd())
       timeoutSeconds: int('HANDOFF_TIMEOUT_SECONDS', 300, 1, 86400),
     },
     teamsAgentIds: text('TEAMS_AGENT_IDS').split(',').map((v) => v.trim()).filter(Boolean),
+    desks: loadDeskConfig(env, problems),
   };
   try {
     parseSupportHours(config.handoff.supportHours);

@@ -20,6 +20,8 @@ import { HandoffCore } from './handoff-core';
 import { HandoffMiddleware } from './handoff-middleware';
 import { HandoffStore } from './handoff-store';
 import { LoginThrottle } from './login-throttle';
+import { setUpDesks } from './desks';
+import type { Desks } from './desks';
 import { parseSupportHours } from './support-hours';
 import { transcriptLines } from './transcript-lines';
 
@@ -28,7 +30,7 @@ export type { AgentDesk, DeskLink, HandoffRequest, HandoffStatusValue } from './
 export type { AgentDeskService } from './types';
 
 export interface HandoffSetupOptions {
-  config: Pick<Config, 'handoff' | 'teamsAgentIds' | 'host'>;
+  config: Pick<Config, 'handoff' | 'teamsAgentIds' | 'host' | 'desks'>;
   /** The bot's SQLite database (the state's): transcripts, hand-offs and sessions live beside the state. */
   database: Database.Database;
   content: Content;
@@ -39,7 +41,10 @@ export interface HandoffSetupOptions {
 
 export interface HandoffSetup {
   core: HandoffCore;
+  /** The built-in desk (the agents' service for /agent and Teams agents). */
   desk: ConsoleDesk;
+  /** The external desks (issue 12); `desks.desk` set = it takes the hand-offs instead of the console desk. */
+  desks: Desks;
   store: HandoffStore;
   transcripts: SqliteTranscriptStore;
   /** For the bot, after understanding: the transcript logger, then the hand-off relay. */
@@ -67,12 +72,15 @@ export function setUpHandoff({ config, database, content, nlu, thresholds, log }
     agentsExist: accounts.size > 0 || config.teamsAgentIds.length > 0,
     log,
   });
-  const core = new HandoffCore({ store, transcripts, desk, nlu, supportHours: config.handoff.supportHours, log });
-  desk.connect(core);
+  const desks = setUpDesks({ config: config.desks, database, store, text: content.messages.text, log });
+  const active = desks.desk ?? desk;
+  const core = new HandoffCore({ store, transcripts, desk: active, nlu, supportHours: config.handoff.supportHours, log });
+  // Only the desk in charge is connected: the console's sweep would otherwise time out another desk's hand-offs (same store).
+  active.connect(core);
   const relay = new HandoffMiddleware({
     core,
     store,
-    desk,
+    desk: active,
     messages: content.messages,
     replies: new Replies(content),
     lexicon: answerLexicon(content.messages, thresholds.answers),
@@ -83,15 +91,20 @@ export function setUpHandoff({ config, database, content, nlu, thresholds, log }
   return {
     core,
     desk,
+    desks,
     store,
     transcripts,
-    middleware: [transcriptLogger, relay],
+    // Omnichannel's escalation and the Direct Line pass-through must see handoff.initiate before the relay takes it.
+    middleware: [transcriptLogger, ...desks.middleware, relay],
     accounts,
     sessions: new AgentSessions(database),
     throttle: new LoginThrottle(),
     pageDir: join(PROJECT_ROOT, 'src', 'web', 'public', 'agent'),
     ...(oneOffPassword ? { oneOffPassword } : {}),
-    close: () => desk.close(),
+    close: () => {
+      desk.close();
+      desks.close();
+    },
   };
 }
 
