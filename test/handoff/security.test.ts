@@ -40,6 +40,16 @@ describe('the agent API', () => {
     await bot.close();
   });
 
+  test('the console page and its assets come with a strict CSP; nothing outside its folder is served', async () => {
+    const page = await fetch(`${bot.url}/agent`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'self'; script-src 'self'/);
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    for (const path of ['/agent/assets/..%2F..%2F..%2Fpackage.json', '/agent/assets/.env', '/agent/assets/index.ts', '/agent/assets/missing.js']) {
+      expect([path, (await fetch(`${bot.url}${path}`)).status]).toEqual([path, 404]);
+    }
+  });
+
   test('sets the session cookie HttpOnly, SameSite=Strict, on /agent only', async () => {
     const answer = await new AgentClient(bot.url).signIn('Alex', PASSWORD);
     const cookie = answer.headers.get('set-cookie')!;
