@@ -94,7 +94,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     thresholds,
     storage,
     events: botEvents.events,
-    handoff: { port: handoff.core, middleware: handoff.middleware, agentMiddleware: [teamsAgentMiddleware] },
+    handoff: {
+      port: handoff.core,
+      middleware: handoff.middleware,
+      agentMiddleware: [teamsAgentMiddleware],
+      holds: (conversationId) => handoff.store.openFor(conversationId) !== undefined,
+    },
   });
 
   const adapter = new BotEdgeAdapter(

@@ -25,7 +25,13 @@ export interface BuildBotOptions {
    * The hand-off to a person: the dialogs' port, the middleware (transcript, relay) that runs last, and the
    * agents' own (Teams agents), which runs right after de-duplication.
    */
-  handoff?: { port: HandoffPort; middleware: Middleware[]; agentMiddleware?: Middleware[] };
+  handoff?: {
+    port: HandoffPort;
+    middleware: Middleware[];
+    agentMiddleware?: Middleware[];
+    /** Whether a person holds or awaits the conversation (the bot keeps out, Teams' typing indicator too). */
+    holds: (conversationId: string) => boolean;
+  };
 }
 
 export interface BuiltBot {
@@ -54,7 +60,7 @@ export function buildBot({ content, checks, nlu, thresholds, storage, events = I
 
   const dialog = new MainDialog({ content, checks, thresholds, progress, history, events, journal, ...(handoff ? { handoff: handoff.port } : {}) });
   const bot = new TroubleshootingBot({ conversationState, userState, dialog, dialogState, welcomed });
-  const teams = teamsMiddleware();
+  const teams = teamsMiddleware(handoff ? { botIsQuiet: handoff.holds } : {});
   return {
     bot,
     // Failed sends noticed around everything; Teams' reshaping first, its effects after de-duplication, understanding,

@@ -50,10 +50,12 @@ describe('a Teams user handed to a person', () => {
     await chat.post({ type: 'typing' });
     await eventually('user typing', () => stream.events.find((e) => e.type === 'typing' && e.from === 'user'));
     const quiet = await chat.say('It is an iPhone 13 on iOS 17');
-    expect(quiet.messages).toEqual([]);
+    // No answer from the bot, and no "typing…" from it either: only the agent types now.
+    expect(quiet.activities).toEqual([]);
+    const typingBefore = all().filter((a) => a.type === 'typing').length;
     await eventually('the line', () => stream.events.find((e) => e.type === 'message' && e.line.text === 'It is an iPhone 13 on iOS 17'));
     expect((await agent.call('POST', `/agent/api/handoffs/${request!.id}/typing`)).status).toBe(204);
-    await teamsEventually(() => all().some((a) => a.type === 'typing'));
+    await teamsEventually(() => all().filter((a) => a.type === 'typing').length === typingBefore + 1);
     expect((await agent.call('POST', `/agent/api/handoffs/${request!.id}/messages`, { text: 'Thanks Ada, try signing out of iCloud and back in.' })).status).toBe(204);
     await saidText('Thanks Ada, try signing out of iCloud and back in.');
 
