@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { fill } from '../../../src/dialogs/text';
-import { Conversation, messagesText, startBot } from '../../integration/harness';
+import { Conversation, messagesText, removeTempDirs, startBot, tempDir } from '../../integration/harness';
 import type { RunningBot } from '../../integration/harness';
 import { eventually } from '../agent-client';
 import { askForPerson, said, texts } from '../support';
@@ -20,9 +20,10 @@ const SECRET = 'inbox-webhook-secret';
 const DANA = { id: 5, name: 'Dana' };
 const queued1 = fill(text.handoff_queued!, { position: 1, wait: '' }).split(', usual wait')[0]!;
 
-async function start(env: Record<string, string> = {}): Promise<{ bot: RunningBot; chatwoot: ChatwootStandIn }> {
-  const chatwoot = await ChatwootStandIn.start({ accountId: 1, inboxId: 7, apiToken: TOKEN });
+async function start(env: Record<string, string> = {}, given?: { chatwoot: ChatwootStandIn; dataDir: string }): Promise<{ bot: RunningBot; chatwoot: ChatwootStandIn }> {
+  const chatwoot = given?.chatwoot ?? (await ChatwootStandIn.start({ accountId: 1, inboxId: 7, apiToken: TOKEN }));
   const bot = await startBot({
+    ...(given ? { dataDir: given.dataDir } : {}),
     env: {
       HANDOFF_DESK: 'chatwoot',
       CHATWOOT_URL: chatwoot.url,
@@ -231,5 +232,33 @@ describe('when Chatwoot fails', () => {
     await eventually('the left message in Chatwoot', () => contents(conversation, 'incoming').includes('Please email me, the backup has failed for a week'), 15_000);
     expect(contents(conversation, 'outgoing', true)[0]).toContain(`${text.agent_card_asked}: my backup says not enough storage`);
     await eventually('an empty outbox', () => outbox(bot).length === 0);
+  });
+});
+
+describe('across a restart', () => {
+  afterAll(() => removeTempDirs());
+
+  test('lines kept while Chatwoot was down are delivered by the restarted bot', async () => {
+    const dataDir = tempDir('chatwoot-restart-');
+    const chatwoot = await ChatwootStandIn.start({ accountId: 1, inboxId: 7, apiToken: TOKEN });
+    chatwoot.setOutage('refuse');
+    const first = (await start({}, { chatwoot, dataDir })).bot;
+    const user = new Conversation(first.channel);
+    await askForPerson(user);
+    await said(user, text.handoff_leave_message!.slice(0, 40));
+    await user.say('My number is in my profile, please call');
+    await first.close();
+    expect(chatwoot.conversations).toEqual([]);
+
+    chatwoot.setOutage('none');
+    const second = (await start({}, { chatwoot, dataDir })).bot;
+    try {
+      const conversation = await conversationOf(chatwoot, user);
+      await eventually('the left message in Chatwoot', () => contents(conversation, 'incoming').includes('My number is in my profile, please call'), 15_000);
+      await eventually('an empty outbox', () => outbox(second).length === 0);
+    } finally {
+      await second.close();
+      await chatwoot.close();
+    }
   });
 });

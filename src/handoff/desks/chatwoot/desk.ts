@@ -51,6 +51,8 @@ export class ChatwootDesk implements AgentDesk {
   private timer?: NodeJS.Timeout;
   private readonly chains = new Map<string, Promise<unknown>>();
   private readonly seen = new Set<number>();
+  /** Set by close(): the bot's database closes right after, so work still in flight must not touch it. */
+  private closed = false;
 
   constructor(private readonly options: ChatwootDeskOptions) {
     for (const key of ['client', 'outbox', 'store', 'text', 'log'] as const) {
@@ -61,11 +63,14 @@ export class ChatwootDesk implements AgentDesk {
 
   connect(link: DeskLink): void {
     this.link = link;
-    this.timer = setInterval(() => void this.retryPending(), this.options.retryEveryMs ?? 30_000);
+    this.timer = setInterval(() => {
+      this.retryPending().catch((error: unknown) => this.options.log.error('retrying deliveries to Chatwoot failed', { error: String((error as Error)?.stack ?? error) }));
+    }, this.options.retryEveryMs ?? 30_000);
     this.timer.unref();
   }
 
   close(): void {
+    this.closed = true;
     if (this.timer) clearInterval(this.timer);
   }
 
@@ -92,7 +97,7 @@ export class ChatwootDesk implements AgentDesk {
   async fromUser(handoffId: string, line: TranscriptLine): Promise<void> {
     if (!line.text) return;
     this.options.outbox.add(handoffId, 'incoming', line.text);
-    void this.flush(handoffId);
+    this.later(handoffId);
   }
 
   /** Chatwoot's Application API has no "contact is typing" for an API inbox: nothing to do. */
@@ -102,14 +107,14 @@ export class ChatwootDesk implements AgentDesk {
     const record = this.options.store.get(handoffId);
     this.options.outbox.add(handoffId, 'note', fill(this.options.text.agent_user_gone, { name: record?.userName ?? '' }));
     this.options.outbox.add(handoffId, 'resolve', '');
-    void this.flush(handoffId);
+    this.later(handoffId);
     await this.tellPositions();
   }
 
   async messageLeft(handoffId: string, text: string): Promise<void> {
     if (!text) return;
     this.options.outbox.add(handoffId, 'incoming', text);
-    void this.flush(handoffId);
+    this.later(handoffId);
   }
 
   // --- Chatwoot's side (the webhook route calls this with a verified, parsed body) ---
@@ -171,7 +176,9 @@ export class ChatwootDesk implements AgentDesk {
 
   /** Tries everything undelivered whose hand-off still matters (open, or a message was left). */
   async retryPending(): Promise<void> {
+    if (this.closed) return;
     for (const handoffId of this.options.outbox.withPending()) {
+      if (this.closed) return;
       const record = this.options.store.get(handoffId);
       if (record && (OPEN_STATES.includes(record.state) || record.leftMessage !== undefined)) await this.flush(handoffId);
     }
@@ -180,12 +187,16 @@ export class ChatwootDesk implements AgentDesk {
   /** Delivers the hand-off's outbox in order, stopping at the first failure (kept for later). True when all went. */
   flush(handoffId: string): Promise<boolean> {
     return this.serial(`out:${handoffId}`, async () => {
+      if (this.closed) return false;
       for (const item of this.options.outbox.pending(handoffId)) {
         if (item.attempts >= MAX_ATTEMPTS) return false;
         try {
           await this.deliver(item);
+          // Delivered but the bot is closing: it stays in the outbox and goes again after the restart (at worst twice).
+          if (this.closed) return false;
           this.options.outbox.delivered(item.seq);
         } catch (error) {
+          if (this.closed) return false;
           const message = String((error as Error)?.message ?? error);
           this.options.outbox.failed(item.seq, message);
           const passing = !(error instanceof ChatwootError) || error.passing;
@@ -264,6 +275,11 @@ export class ChatwootDesk implements AgentDesk {
       store.setToldPosition(record.id, position);
       await this.tell({ state: 'queued', handoffId: record.id, position, waitSeconds: estimateWaitSeconds(recent, position) });
     }
+  }
+
+  /** Delivers in the background: the user's turn does not wait for Chatwoot (the line is stored already). */
+  private later(handoffId: string): void {
+    this.flush(handoffId).catch((error: unknown) => this.options.log.error('delivering to Chatwoot failed', { handoffId, error: String((error as Error)?.stack ?? error) }));
   }
 
   private linked(): DeskLink {
