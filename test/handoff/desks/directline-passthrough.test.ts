@@ -12,6 +12,9 @@ import { fill } from '../../../src/dialogs/text';
 import { Conversation, messagesText, startBot } from '../../integration/harness';
 import type { RunningBot } from '../../integration/harness';
 import { askForPerson, auditLog, said } from '../support';
+import { eventually } from '../agent-client';
+import { pageToken, startApp } from '../../directline/harness';
+import { endClients, say, textOf, welcomed } from '../../directline/web-chat-client';
 
 const text = messagesText();
 const queued1 = fill(text.handoff_queued!, { position: 1, wait: '' }).split(', usual wait')[0]!;
@@ -52,6 +55,27 @@ describe('with HANDOFF_PASSTHROUGH=directline', () => {
       ['passed_on', 'directline'],
     ]);
     expect((await user.say('hello')).text).toContain(text.greeting);
+  });
+});
+
+describe('with HANDOFF_PASSTHROUGH=directline, through the built-in Direct Line service', () => {
+  let app: RunningBot;
+  beforeAll(async () => {
+    app = await startApp({ HANDOFF_PASSTHROUGH: 'directline' });
+  });
+  afterAll(async () => {
+    endClients();
+    await app.close();
+  });
+
+  test('the official Direct Line client receives the event as the contact centre would', async () => {
+    const user = await welcomed(await pageToken(app.url));
+    await say(user, 'talk to a person');
+    expect(textOf(await say(user, 'yes please'))).toBe(text.handoff_requested);
+    const event = await eventually('the handoff.initiate event', () => user.seen.find((a) => a.type === 'event' && (a as { name?: string }).name === HandoffEventNames.InitiateHandoff));
+    const value = (event as { value?: Record<string, unknown> }).value!;
+    expect(Object.keys(value).sort()).toEqual(['handoffId', 'summary', 'userName', 'va_AgentMessage', 'va_Language', 'va_LastTopic']);
+    expect((event as { attachments?: Array<{ name?: string }> }).attachments?.map((a) => a.name)).toEqual(['Transcript']);
   });
 });
 
