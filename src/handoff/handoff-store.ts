@@ -44,14 +44,6 @@ interface Row {
   told_position: number | null;
 }
 
-export interface AuditEntry {
-  handoffId: string;
-  event: string;
-  actor: string;
-  at: string;
-  detail?: string;
-}
-
 /**
  * Hand-offs (with any message left for the agents), agents' notes and the audit log, in tables of
  * the bot's SQLite database: the queue survives a restart with the state.
@@ -187,13 +179,6 @@ export class HandoffStore {
 
   audit(handoffId: string, event: string, actor: string, detail?: string): void {
     this.db.prepare('INSERT INTO handoff_audit (handoff_id, event, actor, at, detail) VALUES (?, ?, ?, ?, ?)').run(handoffId, event, actor, this.now().toISOString(), detail ?? null);
-  }
-
-  auditFor(handoffId: string): AuditEntry[] {
-    return this.db
-      .prepare<[string], { handoff_id: string; event: string; actor: string; at: string; detail: string | null }>('SELECT * FROM handoff_audit WHERE handoff_id = ? ORDER BY seq')
-      .all(handoffId)
-      .map((r) => ({ handoffId: r.handoff_id, event: r.event, actor: r.actor, at: r.at, ...(r.detail ? { detail: r.detail } : {}) }));
   }
 
   /** Seconds from request to acceptance of the most recent accepted hand-offs, newest first. */

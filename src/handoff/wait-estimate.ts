@@ -13,8 +13,3 @@ export function estimateWaitSeconds(recentWaits: readonly number[], position: nu
   const median = sorted.length === 0 ? DEFAULT_WAIT_SECONDS : sorted[Math.floor((sorted.length - 1) / 2)]!;
   return Math.round(Math.max(60, median) * Math.max(1, position));
 }
-
-/** Whole minutes, at least one, for saying to the user. */
-export function minutesOf(seconds: number): number {
-  return Math.max(1, Math.round(seconds / 60));
-}
