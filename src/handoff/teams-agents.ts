@@ -97,19 +97,42 @@ export function createTeamsAgents(options: TeamsAgentsOptions): TeamsAgents {
     pending.add(p);
     void p.finally(() => pending.delete(p));
   };
-  const sendTo = (key: string, activity: Partial<Activity>): void => {
+  /** Runs `step` in this agent's 1:1 chat, after everything queued for them before. */
+  const inAgentChat = (key: string, step: (context: TurnContext) => Promise<void>): void => {
     const previous = chains.get(key) ?? Promise.resolve();
     const next = previous.then(async () => {
       await load();
       const agent = agents.get(key);
       if (!agent) return;
-      await adapter.continueConversationAsync(botAppId, agent.reference, async (context) => {
-        await context.sendActivity(activity);
-      });
+      await adapter.continueConversationAsync(botAppId, agent.reference, step);
     });
     const settled = next.catch((error: unknown) => log.error('a message to a Teams agent failed', { agent: key, error: String(error) }));
     chains.set(key, settled);
     track(settled);
+  };
+  const sendTo = (key: string, activity: Partial<Activity>, sent?: (activityId: string) => void): void =>
+    inAgentChat(key, async (context) => {
+      const response = await context.sendActivity(activity);
+      if (response?.id) sent?.(response.id);
+    });
+
+  /**
+   * The request cards sent, by hand-off, while it waits: once it is taken or gone they are redrawn without the
+   * Accept button (Teams keeps old cards clickable). Lost on a restart; a late press is then answered "taken".
+   */
+  const openCards = new Map<string, { view: HandoffView; ids: Map<string, string> }>();
+  const closeCards = (handoff: HandoffView): void => {
+    const open = openCards.get(handoff.id);
+    if (!open) return;
+    openCards.delete(handoff.id);
+    const taker = teamsAgentKey(handoff.agent?.id);
+    for (const key of agents.keys()) {
+      const note = handoff.state === 'active' ? (key === taker ? '' : text.agent_taken) : fill(text.agent_user_gone, { name: handoff.userName });
+      inAgentChat(key, async (context) => {
+        const id = open.ids.get(key); // read when this runs: the card's own send is queued before it
+        if (id) await context.updateActivity({ id, type: ActivityTypes.Message, attachments: [requestCard(open.view, note)] });
+      });
+    }
   };
 
   let announced = new Set(desk.waiting().map((v) => v.id));
@@ -125,7 +148,11 @@ export function createTeamsAgents(options: TeamsAgentsOptions): TeamsAgents {
       if (fresh.length === 0) return;
       track(
         load().then(() => {
-          for (const key of agents.keys()) for (const v of fresh) sendTo(key, { type: ActivityTypes.Message, attachments: [requestCard(v)] });
+          for (const v of fresh) {
+            const ids = new Map<string, string>();
+            openCards.set(v.id, { view: v, ids });
+            for (const key of agents.keys()) sendTo(key, { type: ActivityTypes.Message, attachments: [requestCard(v)] }, (id) => ids.set(key, id));
+          }
         }).catch((error: unknown) => log.warn('Teams agents: stored references unreadable', { error: String(error) })),
       );
       return;
@@ -141,13 +168,15 @@ export function createTeamsAgents(options: TeamsAgentsOptions): TeamsAgents {
       return;
     }
     const { handoff } = event;
+    if (handoff.state !== 'waiting') closeCards(handoff);
     const key = teamsAgentKey(handoff.agent?.id);
     if (!key || handoff.state === 'active' || handoff.state === 'waiting') return;
     if (endedHere.delete(handoff.id)) return;
     sendTo(key, { type: ActivityTypes.Message, text: fill(text.agent_user_gone, { name: handoff.userName }) });
   }
 
-  function requestCard(v: HandoffView): Attachment {
+  /** The card for a waiting request; with `closed` (a line, possibly empty) it has no Accept button any more. */
+  function requestCard(v: HandoffView, closed?: string): Attachment {
     const s = v.summary;
     const fixes = s.fixesTried
       .map((f) => `${f.title}${f.outcome ? ` (${f.outcome})` : ''}: ${f.steps.map((st) => `${st.step} → ${st.answer}`).join('; ')}`)
@@ -164,10 +193,11 @@ export function createTeamsAgents(options: TeamsAgentsOptions): TeamsAgents {
       $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
       version: ADAPTIVE_CARD_VERSION,
       body: [
-        { type: 'TextBlock', text: fill(text.agent_card_heading, { name: v.userName, channel: channelName(v.channel), position: v.position ?? '' }), wrap: true, weight: 'Bolder' },
+        { type: 'TextBlock', text: fill(text.agent_card_heading, { name: v.userName, channel: channelName(v.channel), position: v.position ?? '' }), weight: 'Bolder', wrap: true },
         { type: 'FactSet', facts },
+        ...(closed ? [{ type: 'TextBlock', text: closed, isSubtle: true, wrap: true }] : []),
       ],
-      actions: [{ type: 'Action.Submit', title: text.agent_card_accept, data: submit }],
+      ...(closed === undefined ? { actions: [{ type: 'Action.Submit', title: text.agent_card_accept, data: submit }] } : {}),
     });
   }
 

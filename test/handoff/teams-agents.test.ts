@@ -7,6 +7,7 @@
  */
 import type { Attachment } from 'botbuilder-core';
 import { fill } from '../../src/dialogs/text';
+import { adaptiveCardProblems } from '../teams/card-validation';
 import { startTeamsBot, TeamsConversation, TEXT, eventually } from '../teams/teams-harness';
 import type { TeamsBot } from '../teams/teams-harness';
 
@@ -15,7 +16,7 @@ const SAM_ID = '29:1sam-teams-user-id';
 
 interface Card {
   body: Array<{ type: string; text?: string; facts?: Array<{ title: string; value: string }> }>;
-  actions: Array<{ type: string; title: string; data: Record<string, unknown> }>;
+  actions?: Array<{ type: string; title: string; data: Record<string, unknown> }>;
 }
 
 describe('agents in Teams', () => {
@@ -76,6 +77,7 @@ describe('agents in Teams', () => {
       const facts = new Map(card!.body[1]!.facts!.map((f) => [f.title, f.value]));
       expect(facts.get(TEXT.agent_card_asked!)).toBe("whatsapp won't back up to icloud");
       expect(card!.actions).toEqual([{ type: 'Action.Submit', title: TEXT.agent_card_accept, data: { handoffAction: 'accept', handoffId: expect.any(String) } }]);
+      expect(adaptiveCardProblems(card)).toEqual([]);
     }
 
     // `queue` lists the request.
@@ -85,14 +87,28 @@ describe('agents in Teams', () => {
 
     // Alex presses Accept: Teams posts the Action.Submit data as `value`, with no text.
     const [alexCard] = cards(alex);
-    const accepted = await alex.post({ type: 'message', value: alexCard!.actions[0]!.data, replyToId: 'card-1' });
+    const accepted = await alex.post({ type: 'message', value: alexCard!.actions![0]!.data, replyToId: 'card-1' });
     expect(accepted.status).toBe(200);
     expect(answer(accepted)).toBe(fill(TEXT.agent_accepted!, { name: 'Ada Lovelace' }));
     await saidTo(user, fill(TEXT.handoff_joined!, { agent: 'Alex Support' }));
 
-    // Sam was too late.
+    // Both cards are redrawn without the button (Teams keeps old cards clickable); Sam's says it is taken.
+    await bot.app.teamsAgents.idle();
+    const cardMessage = (c: TeamsConversation) => messages(c).find((m) => JSON.stringify(m.attachments ?? []).includes('handoffAction'))!;
+    for (const agent of [alex, sam]) {
+      const updates = bot.channel.updates(agent.id);
+      expect(updates).toHaveLength(1);
+      expect(updates[0]!.id).toBe(cardMessage(agent).id);
+      const redrawn = updates[0]!.attachments![0]!.content as Card;
+      expect(redrawn.actions).toBeUndefined();
+      expect(adaptiveCardProblems(redrawn)).toEqual([]);
+      expect(redrawn.body[0]!.text).toBe(cards(agent)[0]!.body[0]!.text);
+      expect(JSON.stringify(redrawn.body).includes(TEXT.agent_taken!)).toBe(agent === sam);
+    }
+
+    // Sam was too late (a press on the old card, before Teams redrew it).
     const [samCard] = cards(sam);
-    const late = await sam.post({ type: 'message', value: samCard!.actions[0]!.data });
+    const late = await sam.post({ type: 'message', value: samCard!.actions![0]!.data });
     expect(answer(late)).toBe(TEXT.agent_taken);
 
     // The user writes (with typing first): it reaches Alex, as plain text, and the bot stays quiet.
@@ -137,7 +153,8 @@ describe('agents in Teams', () => {
     await saidTo(sam, fill(TEXT.agent_user_gone!, { name: 'Ada Lovelace' }));
   }, 60_000);
 
-  test('anyone not allow-listed typing the commands gets the ordinary bot, and cannot accept', async () => {
+  test('anyone not allow-listed typing the commands gets the ordinary bot, and cannot accept; a user who leaves closes the card', async () => {
+    const alex = await agentChat('Alex Support', { aad: ALEX_AAD });
     const user = await waitingUser();
     const stranger = new TeamsConversation(bot.channel, 'personal');
     stranger.user.name = 'Mallory';
@@ -161,6 +178,11 @@ describe('agents in Teams', () => {
     await group.say('accept 1', { mention: true });
     expect(bot.app.agentDesk.waiting().map((v) => v.id)).toEqual(waiting.map((v) => v.id));
     expect(messages(user).some((m) => (m.text ?? '').includes('has joined'))).toBe(false);
+
     await user.say('leave');
+    await bot.app.teamsAgents.idle();
+    const [closed] = bot.channel.updates(alex.id);
+    expect((closed!.attachments![0]!.content as Card).actions).toBeUndefined();
+    expect(JSON.stringify(closed!.attachments)).toContain(fill(TEXT.agent_user_gone!, { name: 'Ada Lovelace' }));
   }, 60_000);
 });
