@@ -3,7 +3,9 @@
  * playwright-core) against the real bot: a user asks for a person over the
  * bot's HTTP path; an agent signs in on a phone-sized screen, sees the
  * request with its summary, accepts, and chats both ways with typing shown.
- * A user message carrying HTML and script stays text.
+ * A user message carrying HTML and script stays text. Also the page's other
+ * states: a lost live feed, another agent first, no accounts, the inbox of
+ * messages left.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -182,6 +184,38 @@ const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(ROOT, 'docs') : mkdtempSync(
       await page.close();
     } finally {
       await bare.close();
+    }
+  }, 60_000);
+
+  it('shows a message left by a user nobody could take, with its transcript, in the inbox', async () => {
+    const quick = await startBot({ env: { AGENT_ACCOUNTS: `Alex:agent:${hashPassword(PASSWORD)}`, HANDOFF_TIMEOUT_SECONDS: '1' } });
+    try {
+      const user = new Conversation(quick.channel);
+      await user.join();
+      await user.say('talk to a person');
+      await user.say('yes');
+      await eventually(() => texts(user).some((t) => t.includes('type a message now')), 10_000);
+      const left = 'Please call me back <b>tomorrow</b>, my chats matter';
+      await user.say(left);
+      await eventually(() => texts(user).some((t) => t.includes('your message is saved')));
+
+      await context.clearCookies();
+      const page = await context.newPage();
+      await page.goto(`${quick.url}/agent`);
+      await page.getByLabel('Name').fill('Alex');
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      const item = page.locator('#left .item');
+      await expectVisible(item.first());
+      expect(await item.first().locator('.asked').textContent()).toBe(left);
+      await item.first().click();
+      await expectVisible(page.locator('#d-left'));
+      expect(await page.locator('#d-left').textContent()).toBe(left);
+      await expectVisible(page.locator('#d-transcript').getByText('talk to a person'));
+      expect(await page.getByRole('button', { name: 'Accept' }).isVisible()).toBe(false);
+      await page.close();
+    } finally {
+      await quick.close();
     }
   }, 60_000);
 
