@@ -175,7 +175,8 @@ const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(ROOT, 'docs') : mkdtempSync(
   it('says plainly when no agent accounts are configured', async () => {
     // Not loopback, so no one-off development account is made.
     const bare = await startBot({ env: { HOST: '0.0.0.0' } });
-    await context.clearCookies(); // a fresh visitor: the other bot's session cookie would be sent here too (same host)
+    // The browser still holds Alex's cookie from the other bot (same host): unknown here, and no accounts either.
+    expect((await context.cookies(`${bare.url}/agent/api/me`)).map((c) => c.name)).toContain('agent_session');
     try {
       const page = await context.newPage();
       await page.goto(`${bare.url}/agent`);
