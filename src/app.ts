@@ -3,6 +3,7 @@ import { Server as NetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { Server } from 'restify';
+import type { TurnContext } from 'botbuilder';
 import type { Config } from './config';
 import { loadDialogContent } from './content/load-dialogs';
 import { loadNlu } from './content/load-intents';
@@ -30,6 +31,10 @@ import { createTurnTracker } from './server/turn-tracker';
 import { AppleStatusClient } from './status';
 import { SqliteStorage } from './storage';
 import { registerWebRoutes } from './web/static-routes';
+import { registerAgentRoutes, setUpHandoff } from './handoff';
+import type { AgentDeskService } from './handoff';
+import { createTeamsAgents } from './handoff/teams-agents';
+import type { TeamsAgents } from './handoff/teams-agents';
 
 export interface App {
   server: Server;
@@ -37,6 +42,12 @@ export interface App {
   nlu: Nlu;
   log: Logger;
   metrics: Metrics;
+  /** The built-in agent desk, as agents (console, Teams) use it. */
+  agentDesk: AgentDeskService;
+  /** Agents in Teams (their proactive messages). */
+  teamsAgents: TeamsAgents;
+  /** The default console account's one-off password, when no AGENT_ACCOUNTS are set and the server is on loopback. */
+  oneOffAgentPassword?: string;
   /** Starts listening; resolves to a base URL this machine can reach it at. */
   listen(): Promise<string>;
   /**
@@ -82,7 +93,24 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const metrics = createMetrics();
   const botEvents = createBotEventHub((error) => log.warn('a bot event listener failed', { error: String(error) }));
   botEvents.subscribe(metrics.botEvents);
-  const { bot, middleware } = buildBot({ content, checks, nlu, thresholds, storage, events: botEvents.events });
+  const handoff = setUpHandoff({ config, database: storage.database, content, nlu, thresholds, log });
+  // Teams agents need the bot's conversation state and the adapter, made below; their middleware is installed now.
+  let teamsAgents: TeamsAgents | undefined;
+  const teamsAgentMiddleware = { onTurn: (context: TurnContext, next: () => Promise<void>) => teamsAgents!.middleware.onTurn(context, next) };
+  const { bot, middleware, conversationState } = buildBot({
+    content,
+    checks,
+    nlu,
+    thresholds,
+    storage,
+    events: botEvents.events,
+    handoff: {
+      port: handoff.core,
+      middleware: handoff.middleware,
+      agentMiddleware: [teamsAgentMiddleware],
+      holds: (conversationId) => handoff.store.openFor(conversationId) !== undefined,
+    },
+  });
 
   const adapter = new BotEdgeAdapter(
     new ConfigurationBotFrameworkAuthentication({
@@ -94,6 +122,20 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   );
   for (const m of middleware) adapter.use(m);
   adapter.onTurnError = createTurnErrorHandler({ log, apology: content.messages.text.error });
+  handoff.core.attach((reference, activity, logic) => adapter.runInConversation(config.auth.appId, reference, activity, logic), (context) => bot.run(context));
+  // With an external desk (HANDOFF_DESK), its agents work there: no console, no Teams agents.
+  const consoleDesk = !handoff.desks.desk;
+  if (!consoleDesk) log.info('hand-off: an external desk takes the hand-offs, so /agent and Teams agents are off', { desk: config.desks.desk });
+  teamsAgents = createTeamsAgents({
+    desk: handoff.desk,
+    agentIds: consoleDesk ? config.teamsAgentIds : [],
+    adapter,
+    botAppId: config.auth.appId,
+    storage,
+    conversationState,
+    text: content.messages.text,
+    log,
+  });
 
   const version = projectVersion();
   const turns = createTurnTracker();
@@ -124,6 +166,18 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   });
   // The web widget: demo page, widget.js, Web Chat's bundle, and its Direct Line (built-in or Azure).
   registerWebRoutes(server);
+  if (consoleDesk) {
+    registerAgentRoutes(server, {
+      desk: handoff.desk,
+      accounts: handoff.accounts,
+      sessions: handoff.sessions,
+      throttle: handoff.throttle,
+      publicUrl: config.directLine.publicUrl,
+      pageDir: handoff.pageDir,
+      log,
+    });
+  }
+  handoff.desks.registerRoutes(server, log);
   const directLine = setUpDirectLine(server, { config, log, selfUrl: ownUrl });
 
   let closing: Promise<boolean> | undefined;
@@ -146,6 +200,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       // Upgraded sockets are not the HTTP server's to close; don't let one that lingers hold the exit.
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     }
+    teamsAgents?.close();
+    handoff.close();
     storage.close();
     return drained;
   };
@@ -156,6 +212,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     nlu,
     log,
     metrics,
+    agentDesk: handoff.desk,
+    teamsAgents,
+    ...(handoff.oneOffPassword ? { oneOffAgentPassword: handoff.oneOffPassword } : {}),
     async listen() {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

@@ -1,4 +1,8 @@
 import { resolve } from 'node:path';
+import { parseAgentAccounts } from './handoff/agent-accounts';
+import { loadDeskConfig } from './handoff/desks';
+import type { DeskConfig } from './handoff/desks';
+import { parseSupportHours } from './handoff/support-hours';
 
 /** Everything the bot reads from the environment, typed and checked once at start-up. */
 export interface Config {
@@ -37,6 +41,19 @@ export interface Config {
     /** This server's public base URL (behind a proxy); empty = taken from each request's Host. */
     publicUrl: string;
   };
+  /** The hand-off to a person. */
+  handoff: {
+    /** AGENT_ACCOUNTS as written: `name:role:scrypt$salt$hash`, comma-separated (checked when the app starts). */
+    agentAccounts: string;
+    /** SUPPORT_HOURS, e.g. `Mon-Fri 09:00-17:00 Europe/London`; empty = always. */
+    supportHours: string;
+    /** A request nobody accepts within this many seconds is told no one is available. */
+    timeoutSeconds: number;
+  };
+  /** TEAMS_AGENT_IDS: Teams users (29:… ids or Entra object ids) who act as agents in their 1:1 chat with the bot. */
+  teamsAgentIds: string[];
+  /** HANDOFF_DESK, HANDOFF_PASSTHROUGH, CHATWOOT_* (see src/handoff/desks/config.ts). */
+  desks: DeskConfig;
 }
 
 /** The Teams app package's identity and publisher links; the URLs must be https (Teams requires it). */
@@ -167,7 +184,24 @@ export function loadConfig(env: Env = process.env, root: string = process.cwd())
     allowedServiceUrls: urls('ALLOWED_SERVICE_URLS'),
     teamsApp: loadTeamsAppConfig(env, problems),
     directLine,
+    handoff: {
+      agentAccounts: text('AGENT_ACCOUNTS'),
+      supportHours: text('SUPPORT_HOURS'),
+      timeoutSeconds: int('HANDOFF_TIMEOUT_SECONDS', 300, 1, 86400),
+    },
+    teamsAgentIds: text('TEAMS_AGENT_IDS').split(',').map((v) => v.trim()).filter(Boolean),
+    desks: loadDeskConfig(env, problems),
   };
+  try {
+    parseSupportHours(config.handoff.supportHours);
+  } catch (error) {
+    problems.push(`SUPPORT_HOURS: ${(error as Error).message}`);
+  }
+  try {
+    parseAgentAccounts(config.handoff.agentAccounts);
+  } catch (error) {
+    problems.push(`AGENT_ACCOUNTS: ${(error as Error).message}`);
+  }
   const { route, ask } = config.nluThresholds;
   if (route !== undefined && ask !== undefined && ask > route) problems.push('NLU_ASK_THRESHOLD must not exceed NLU_ROUTE_THRESHOLD');
   if (problems.length > 0) throw new ConfigError(problems);

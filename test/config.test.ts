@@ -42,7 +42,7 @@ test('managed identity needs no password', () => {
 test('.env.example names every setting the code reads, and nothing else', () => {
   const example = readFileSync(join(ROOT, '.env.example'), 'utf8');
   const documented = [...example.matchAll(/^([A-Za-z_]+)=/gm)].map((m) => m[1]).sort();
-  const source = readFileSync(join(ROOT, 'src', 'config.ts'), 'utf8');
+  const source = ['src/config.ts', 'src/handoff/desks/config.ts'].map((f) => readFileSync(join(ROOT, f), 'utf8')).join('\n');
   const read = [...new Set([...source.matchAll(/\b(?:text|int|fraction|oneOf|urls?)\('([A-Za-z_]+)'/g)].map((m) => m[1]))].sort();
   expect(documented).toEqual(read);
 });

@@ -2,8 +2,8 @@ import { ConversationState, UserState } from 'botbuilder';
 import type { Middleware, Storage } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import type { Content } from '../content/types';
-import { MainDialog } from '../dialogs';
-import type { ConversationProgress, StepChecks, Thresholds, UserHistory } from '../dialogs';
+import { FixJournal, MainDialog } from '../dialogs';
+import type { ConversationProgress, HandoffPort, JournalFix, StepChecks, Thresholds, UserHistory } from '../dialogs';
 import type { Nlu } from '../nlu/types';
 import { teamsMiddleware } from '../channels/teams';
 import { IGNORED_BOT_EVENTS } from './bot-events';
@@ -21,6 +21,17 @@ export interface BuildBotOptions {
   storage: Storage;
   /** Where fix outcomes and escalations are reported (metrics); ignored when not given. */
   events?: BotEvents;
+  /**
+   * The hand-off to a person: the dialogs' port, the middleware (transcript, relay) that runs last, and the
+   * agents' own (Teams agents), which runs right after de-duplication.
+   */
+  handoff?: {
+    port: HandoffPort;
+    middleware: Middleware[];
+    agentMiddleware?: Middleware[];
+    /** Whether a person holds or awaits the conversation (the bot keeps out, Teams' typing indicator too). */
+    holds: (conversationId: string) => boolean;
+  };
 }
 
 export interface BuiltBot {
@@ -36,7 +47,7 @@ export interface BuiltBot {
  * tests' in-memory adapter run exactly the same bot. State accessors are
  * made here, once.
  */
-export function buildBot({ content, checks, nlu, thresholds, storage, events = IGNORED_BOT_EVENTS }: BuildBotOptions): BuiltBot {
+export function buildBot({ content, checks, nlu, thresholds, storage, events = IGNORED_BOT_EVENTS, handoff }: BuildBotOptions): BuiltBot {
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
   const dialogState = conversationState.createProperty<DialogState>('dialogState');
@@ -45,13 +56,24 @@ export function buildBot({ content, checks, nlu, thresholds, storage, events = I
   const history = userState.createProperty<UserHistory>('history');
   const welcomed = conversationState.createProperty<boolean>('welcomed');
 
-  const dialog = new MainDialog({ content, checks, thresholds, progress, history, events });
+  const journal = new FixJournal(conversationState.createProperty<JournalFix[]>('journal'), content.messages);
+
+  const dialog = new MainDialog({ content, checks, thresholds, progress, history, events, journal, ...(handoff ? { handoff: handoff.port } : {}) });
   const bot = new TroubleshootingBot({ conversationState, userState, dialog, dialogState, welcomed });
-  const teams = teamsMiddleware();
+  const teams = teamsMiddleware(handoff ? { botIsQuiet: handoff.holds } : {});
   return {
     bot,
-    // Failed sends noticed around everything; Teams' reshaping first, its effects after de-duplication, understanding last.
-    middleware: [new ChannelSendWatch(), ...teams.incoming, new TurnOrderMiddleware(recentIds), ...teams.turn, new UnderstandingMiddleware(nlu)],
+    // Failed sends noticed around everything; Teams' reshaping first, its effects after de-duplication, understanding,
+    // then the hand-off's (it reads the understanding to spot "leave the queue", and keeps the dialogs out while an agent talks).
+    middleware: [
+      new ChannelSendWatch(),
+      ...teams.incoming,
+      new TurnOrderMiddleware(recentIds),
+      ...(handoff?.agentMiddleware ?? []),
+      ...teams.turn,
+      new UnderstandingMiddleware(nlu),
+      ...(handoff?.middleware ?? []),
+    ],
     conversationState,
     userState,
   };

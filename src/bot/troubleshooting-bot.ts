@@ -1,9 +1,12 @@
-import { TeamsActivityHandler } from 'botbuilder';
+import { HandoffEventNames, TeamsActivityHandler } from 'botbuilder';
 import type { ConversationState, StatePropertyAccessor, TurnContext, UserState } from 'botbuilder';
-import { runDialog } from 'botbuilder-dialogs';
+import { DialogSet, runDialog } from 'botbuilder-dialogs';
 import type { DialogState } from 'botbuilder-dialogs';
 import { isArrival } from './welcome-policy';
-import type { MainDialog } from '../dialogs';
+import type { HandoffStatus, MainDialog } from '../dialogs';
+
+/** Bot Framework's name for a desk's answer (botbuilder's HandoffEventNames.HandoffStatus). */
+export const HANDOFF_STATUS_EVENT: string = HandoffEventNames.HandoffStatus;
 
 export interface BotDeps {
   conversationState: ConversationState;
@@ -31,6 +34,16 @@ export class TroubleshootingBot extends TeamsActivityHandler {
 
     this.onMessage(async (context, next) => {
       await runDialog(deps.dialog, context, deps.dialogState);
+      await next();
+    });
+
+    // A desk's answer about this conversation's hand-off (see src/handoff); the dialog checks it came from the desk.
+    this.onEvent(async (context, next) => {
+      if (context.activity.name === HANDOFF_STATUS_EVENT) {
+        const dialogs = new DialogSet(deps.dialogState);
+        dialogs.add(deps.dialog);
+        await deps.dialog.handoffStatus(await dialogs.createContext(context), context.activity.value as HandoffStatus);
+      }
       await next();
     });
   }

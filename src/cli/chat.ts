@@ -32,6 +32,9 @@ async function main(): Promise<void> {
 
   let conversationId = `cli-${randomUUID()}`;
   process.stdout.write('Type your message. Numbers pick a button. /restart starts a new chat, /quit leaves.\n');
+  // "talk to a person" queues this chat for an agent: they answer from the console in a browser.
+  const signIn = app.oneOffAgentPassword ? ` (sign in as "agent", password ${app.oneOffAgentPassword})` : '';
+  process.stdout.write(`Agents answer "talk to a person" at ${url}/agent${signIn}.\n`);
   await channel.startConversation(conversationId);
 
   const rl = createInterface({ input: process.stdin, output: process.stdout });

@@ -321,6 +321,7 @@ const BUTTON_GROUPS: ReadonlyArray<readonly ButtonKey[]> = [
   ['choice_done', 'choice_cant_find', 'choice_already'],
   ['verify_yes', 'verify_no'],
   ['stop_yes', 'stop_no'],
+  ['handoff_yes', 'handoff_no'],
 ];
 
 function readButtonAnswers(reader: FieldReader, root: Obj): Record<ButtonKey, AnswerMeaning> {

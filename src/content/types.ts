@@ -140,11 +140,66 @@ export const MESSAGE_KEYS = [
   'choice_done',
   'choice_cant_find',
   'choice_already',
+  // The hand-off to a person.
+  'handoff_confirm',
+  'handoff_offer_escalation',
+  'handoff_offer_misunderstood',
+  'handoff_yes',
+  'handoff_no',
+  'handoff_declined',
+  'handoff_requested',
+  'handoff_queued',
+  'handoff_wait_minute',
+  'handoff_wait_minutes',
+  'handoff_still_waiting',
+  'handoff_leave',
+  'handoff_left',
+  'handoff_joined',
+  'handoff_ended',
+  'handoff_ask_solved',
+  'handoff_solved_yes',
+  'handoff_solved_no',
+  'handoff_closed',
+  'handoff_timeout',
+  'handoff_no_agents',
+  'handoff_links',
+  'handoff_leave_message',
+  'handoff_no_message',
+  'handoff_message_saved',
+  'handoff_no_message_ok',
+  // What agents in Teams are told (src/handoff/teams-agents.ts).
+  'agent_card_heading',
+  'agent_card_asked',
+  'agent_card_fixes',
+  'agent_card_sizes',
+  'agent_card_devices',
+  'agent_card_accept',
+  'agent_queue_empty',
+  'agent_queue_heading',
+  'agent_accepted',
+  'agent_taken',
+  'agent_no_such',
+  'agent_busy',
+  'agent_ended',
+  'agent_nothing_to_end',
+  'agent_user_gone',
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 
 /** The bot's own buttons (their labels are in `text`), each with what it means when typed. */
-export const BUTTON_KEYS = ['choice_done', 'choice_cant_find', 'choice_already', 'verify_yes', 'verify_no', 'stop_yes', 'stop_no'] as const;
+export const BUTTON_KEYS = [
+  'choice_done',
+  'choice_cant_find',
+  'choice_already',
+  'verify_yes',
+  'verify_no',
+  'stop_yes',
+  'stop_no',
+  'handoff_yes',
+  'handoff_no',
+  'handoff_leave',
+  'handoff_no_message',
+] as const;
 export type ButtonKey = (typeof BUTTON_KEYS)[number];
 
 export interface Messages {

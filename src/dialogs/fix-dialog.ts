@@ -10,6 +10,7 @@ import type { ConfirmStepOptions } from './confirm-step-dialog';
 import { named, stepValues } from './named-step';
 import { fill } from './text';
 import type { StepChecks } from './checks/types';
+import type { FixJournal } from './fix-journal';
 
 export interface FixOptions {
   /** Entities from the message that started troubleshooting (e.g. sizes for the space check). */
@@ -51,6 +52,8 @@ export class FixDialog extends ComponentDialog {
     /** How many fixes there are, for "fix 2 of 8". */
     private readonly fixCount: number,
     lexicon: AnswerLexicon,
+    /** Where each answered step is noted for a hand-off's summary; none in bare dialog tests. */
+    private readonly journal?: FixJournal,
   ) {
     super(fix.id);
     this.flowId = `${fix.id}.flow`;
@@ -81,7 +84,7 @@ export class FixDialog extends ComponentDialog {
     fix.steps.forEach((step, index) => {
       steps.push(
         named(`${fix.id}.${step.id}`, async (turn: WaterfallStepContext<FixOptions>) => {
-          this.recordAnswer(turn, fix.steps[index - 1]);
+          await this.recordAnswer(turn, fix.steps[index - 1]);
           if (!conditionHolds(step.when, stepValues(turn))) return turn.next();
           return this.runStep(turn, step);
         }),
@@ -90,7 +93,7 @@ export class FixDialog extends ComponentDialog {
     const verifyOptions = [buttonOption(messages, 'verify_yes'), buttonOption(messages, 'verify_no')];
     steps.push(
       named(`${fix.id}.verify`, async (turn: WaterfallStepContext) => {
-        this.recordAnswer(turn, fix.steps[fix.steps.length - 1]);
+        await this.recordAnswer(turn, fix.steps[fix.steps.length - 1]);
         if (fix.skipVerifyWhen?.some((condition) => conditionHolds(condition, stepValues(turn)))) {
           return turn.endDialog({ fixId: fix.id, solved: false, verified: false } satisfies FixResult);
         }
@@ -126,10 +129,11 @@ export class FixDialog extends ComponentDialog {
   }
 
   /** Keeps what the previous step produced, so later steps can branch on it with `when`. */
-  private recordAnswer(turn: WaterfallStepContext, previous: Step | undefined): void {
+  private async recordAnswer(turn: WaterfallStepContext, previous: Step | undefined): Promise<void> {
     if (!previous || turn.result === undefined) return;
-    stepValues(turn)[previous.id] =
-      previous.kind === 'question' ? previous.choices[(turn.result as AnswerResult).index]?.value : turn.result;
+    const value = previous.kind === 'question' ? previous.choices[(turn.result as AnswerResult).index]?.value : turn.result;
+    stepValues(turn)[previous.id] = value;
+    await this.journal?.step(turn.context, this.fix, previous, value);
   }
 
   /**

@@ -5,3 +5,6 @@ export type { StatusSource, StepChecks } from './checks';
 export type { Thresholds } from './routing';
 export type { ConversationProgress, UserHistory } from './troubleshoot-dialog';
 export { setTurnUnderstanding, getTurnUnderstanding } from './turn-understanding';
+export { FixJournal } from './fix-journal';
+export type { JournalFix } from './fix-journal';
+export type { HandoffPort, HandoffStatus } from './handoff-port';

@@ -9,8 +9,13 @@ import type { AnswerResult } from './answers/answer-prompt';
 import { decideInFix } from './answers/decide-in-fix';
 import { activePromptSpec, answerLexicon, answerPromptOptions, buttonOption, createAnswerPrompt } from './answers/prompts';
 import type { AnswerLexicon } from './answers/recognize-answer';
+import { messageWithButtons } from './choices';
 import { FixDialog } from './fix-dialog';
 import type { FixResult } from './fix-dialog';
+import type { FixJournal } from './fix-journal';
+import { HANDOFF_CONFIRM, HANDOFF_MESSAGE, HANDOFF_SOLVED, createHandoffDialogs } from './handoff-dialogs';
+import type { HandoffConfirmOptions, HandoffFollowUpOptions } from './handoff-dialogs';
+import type { HandoffPort, HandoffStatus } from './handoff-port';
 import type { StepChecks } from './checks/types';
 import { named } from './named-step';
 import { Replies } from './replies';
@@ -36,7 +41,20 @@ export interface MainDialogDeps {
   history: StatePropertyAccessor<UserHistory>;
   /** Fix outcomes and escalations, for whoever listens (metrics). */
   events: BotEvents;
+  /** Notes each fix's steps and answers, for a hand-off's summary. */
+  journal?: FixJournal;
+  /** The hand-off to a person; without it "talk to a person" gives the support contacts. */
+  handoff?: HandoffPort;
 }
+
+/** How the bot is asked to start somewhere other than routing a message (a hand-off's follow-up). */
+export interface MainDialogStart {
+  start: typeof HANDOFF_SOLVED | typeof HANDOFF_MESSAGE;
+  handoffId: string;
+}
+
+/** Messages in a row not understood before a person is offered (when hand-off is set up). */
+const MISUNDERSTOOD_OFFER = 3;
 
 interface ClarifyResult {
   /** The reading the user picked; undefined for "none of these". */
@@ -57,6 +75,7 @@ export class MainDialog extends ComponentDialog {
   private readonly progress: StatePropertyAccessor<ConversationProgress>;
   private readonly fixIntents: ReadonlySet<IntentName>;
   private readonly lexicon: AnswerLexicon;
+  private readonly handoff?: HandoffPort;
   readonly replies: Replies;
 
   constructor(deps: MainDialogDeps) {
@@ -67,14 +86,22 @@ export class MainDialog extends ComponentDialog {
     this.content = deps.content;
     this.thresholds = deps.thresholds;
     this.progress = deps.progress;
+    this.handoff = deps.handoff;
     this.replies = new Replies(deps.content);
     this.fixIntents = new Set(deps.content.fixes.map((f) => f.intent));
 
     const { messages, fixes } = deps.content;
     const lexicon = answerLexicon(messages, deps.thresholds.answers);
     this.lexicon = lexicon;
-    for (const fix of fixes) this.addDialog(new FixDialog(fix, messages, deps.checks, fixes.length, lexicon));
-    this.addDialog(createTroubleshootDialog({ ...deps, replies: this.replies }));
+    for (const fix of fixes) this.addDialog(new FixDialog(fix, messages, deps.checks, fixes.length, lexicon, deps.journal));
+    const offerPerson = deps.handoff
+      ? (turn: WaterfallStepContext) => turn.replaceDialog(HANDOFF_CONFIRM, { offer: 'escalation' } satisfies HandoffConfirmOptions)
+      : undefined;
+    this.addDialog(createTroubleshootDialog({ ...deps, replies: this.replies, offerPerson }));
+    if (deps.handoff) {
+      if (!deps.journal) throw new Error('MainDialog needs a journal when hand-off is set up');
+      for (const d of createHandoffDialogs({ messages, lexicon, port: deps.handoff, journal: deps.journal, replies: this.replies })) this.addDialog(d);
+    }
     // Accepts any answer: one that matches no button is routed afresh rather than asked again forever.
     this.addDialog(createAnswerPrompt(CLARIFY_PROMPT, messages, lexicon, true));
     this.addDialog(this.createClarifyDialog());
@@ -116,6 +143,10 @@ export class MainDialog extends ComponentDialog {
         return turn.beginDialog(CLARIFY, { intents: decision.intents });
       case 'fallback':
         progress.misunderstood += 1;
+        if (this.handoff && progress.misunderstood >= MISUNDERSTOOD_OFFER) {
+          progress.misunderstood = 0;
+          return turn.beginDialog(HANDOFF_CONFIRM, { offer: 'misunderstood' } satisfies HandoffConfirmOptions);
+        }
         if (progress.misunderstood === 1) await turn.context.sendActivity(messages.text.fallback);
         else await this.replies.menu(turn.context, messages.text.fallback_again);
         return turn.endDialog();
@@ -140,6 +171,7 @@ export class MainDialog extends ComponentDialog {
         await this.replies.menu(context, text.nothing_to_cancel);
         return dc.endDialog();
       case 'human_agent':
+        if (this.handoff) return dc.beginDialog(HANDOFF_CONFIRM, { offer: 'asked' } satisfies HandoffConfirmOptions);
         await this.replies.human(context);
         return dc.endDialog();
       case 'none':
@@ -214,6 +246,47 @@ export class MainDialog extends ComponentDialog {
     return { status: DialogTurnStatus.complete };
   }
 
+  /** A hand-off's follow-up (set by `handoffStatus`) starts its own dialog instead of routing a message. */
+  protected override async onBeginDialog(innerDC: DialogContext, options?: Partial<MainDialogStart>): Promise<DialogTurnResult> {
+    if (options?.start && options.handoffId) return innerDC.beginDialog(options.start, { handoffId: options.handoffId } satisfies HandoffFollowUpOptions);
+    return super.onBeginDialog(innerDC, options);
+  }
+
+  /**
+   * A desk's answer (`handoff.status`) in the user's conversation: tells the
+   * user where they are in the queue, who joined, or that no one could take
+   * the chat (then offers to take a message); when the agent has left, asks
+   * whether the problem is solved. `dc` is the bot's root dialog context.
+   */
+  async handoffStatus(dc: DialogContext, status: HandoffStatus): Promise<void> {
+    if (!this.handoff || !this.handoff.apply(dc.context, status)) return;
+    const { text } = this.content.messages;
+    const context = dc.context;
+    switch (status.state) {
+      case 'queued': {
+        const minutes = Math.max(1, Math.round(status.waitSeconds / 60));
+        const wait = minutes === 1 ? text.handoff_wait_minute : fill(text.handoff_wait_minutes, { minutes });
+        await context.sendActivity(messageWithButtons(context.activity.channelId, fill(text.handoff_queued, { position: status.position, wait }), [text.handoff_leave]));
+        return;
+      }
+      case 'accepted':
+        await context.sendActivity(fill(text.handoff_joined, { agent: status.agentName }));
+        return;
+      case 'failed': {
+        const why = status.reason === 'outside_hours' ? fill(text.handoff_closed, { hours: this.handoff.supportHours() }) : status.reason === 'timeout' ? text.handoff_timeout : text.handoff_no_agents;
+        await context.sendActivity(`${why}\n\n${text.handoff_links}\n\n${this.replies.supportLinks()}`);
+        await dc.cancelAllDialogs();
+        await dc.beginDialog(MAIN_DIALOG, { start: HANDOFF_MESSAGE, handoffId: status.handoffId } satisfies MainDialogStart);
+        return;
+      }
+      case 'completed':
+        await context.sendActivity(fill(text.handoff_ended, { agent: this.handoff.agentName(status.handoffId) }));
+        await dc.cancelAllDialogs();
+        await dc.beginDialog(MAIN_DIALOG, { start: HANDOFF_SOLVED, handoffId: status.handoffId } satisfies MainDialogStart);
+        return;
+    }
+  }
+
   /**
    * Every message while a prompt waits goes through one decision
    * (`decideInFix`): an answer to the question on screen wins; "it works now"
@@ -223,6 +296,8 @@ export class MainDialog extends ComponentDialog {
   protected override async onContinueDialog(innerDC: DialogContext): Promise<DialogTurnResult> {
     const parse = getTurnUnderstanding(innerDC.context);
     if (!parse) return super.onContinueDialog(innerDC);
+    // A message for the support team is taken word for word, never read as a request.
+    if (innerDC.stack.some((d) => d.id === HANDOFF_MESSAGE)) return super.onContinueDialog(innerDC);
     const { text } = this.content.messages;
     const context = innerDC.context;
     const runningFix = this.content.fixes.find((f) => f.id === innerDC.activeDialog?.id);
@@ -242,6 +317,12 @@ export class MainDialog extends ComponentDialog {
         return innerDC.endDialog({ fixId: runningFix!.id, solved: true, verified: true } satisfies FixResult);
       case 'help':
       case 'human':
+        if (action.kind === 'human' && this.handoff) {
+          // Over a running fix, so declining asks its step again; anything else is simply replaced.
+          if (!runningFix) await innerDC.cancelAllDialogs();
+          return innerDC.beginDialog(HANDOFF_CONFIRM, { offer: 'asked' } satisfies HandoffConfirmOptions);
+        }
+        // Without a hand-off set up: the support contacts, then carry on.
         if (action.kind === 'help') await context.sendActivity(text.help);
         else await this.replies.human(context);
         await context.sendActivity(text.help_resume);

@@ -23,6 +23,11 @@ export class Replies {
     await context.sendActivity(`${this.content.messages.text.human}\n\n${linkList(this.content.escalation.links)}`);
   }
 
+  /** The support contacts as a list of links. */
+  supportLinks(): string {
+    return linkList(this.content.escalation.links);
+  }
+
   async escalation(context: TurnContext): Promise<void> {
     const { escalation } = this.content;
     await context.sendActivity(`${escalation.say}\n\n${linkList(escalation.links)}`);

@@ -1,10 +1,11 @@
 import { WaterfallDialog } from 'botbuilder-dialogs';
-import type { WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import type { StatePropertyAccessor } from 'botbuilder-core';
 import type { BotEvents } from '../bot/bot-events';
 import type { Content } from '../content/types';
 import type { Entity } from '../nlu/types';
 import type { FixOptions, FixResult } from './fix-dialog';
+import type { FixJournal } from './fix-journal';
 import { named } from './named-step';
 import type { Replies } from './replies';
 import { fill } from './text';
@@ -35,14 +36,18 @@ export interface TroubleshootDeps {
   progress: StatePropertyAccessor<ConversationProgress>;
   history: StatePropertyAccessor<UserHistory>;
   events: BotEvents;
+  journal?: FixJournal;
+  /** After the last fix failed and the support links were given: offers a person, if hand-off is set up. */
+  offerPerson?: (turn: WaterfallStepContext) => Promise<DialogTurnResult | undefined>;
 }
 
 /**
  * Runs fixes one after another: the first in the queue, then (if it did not
  * help) the next, until one works or none is left and the bot escalates.
  */
-export function createTroubleshootDialog({ content, replies, progress, history, events }: TroubleshootDeps): WaterfallDialog {
+export function createTroubleshootDialog({ content, replies, progress, history, events, journal, offerPerson }: TroubleshootDeps): WaterfallDialog {
   const titles = new Map(content.fixes.map((f) => [f.id, f.title]));
+  const fixes = new Map(content.fixes.map((f) => [f.id, f]));
   return new WaterfallDialog(TROUBLESHOOT_DIALOG, [
     named(`${TROUBLESHOOT_DIALOG}.run`, async (turn: WaterfallStepContext<TroubleshootOptions>) => {
       const [fixId] = turn.options.queue;
@@ -54,6 +59,8 @@ export function createTroubleshootDialog({ content, replies, progress, history, 
       const state = await progress.get(turn.context, { tried: [], misunderstood: 0 });
       if (!state.tried.includes(result.fixId)) state.tried.push(result.fixId);
       events.fixFinished(result.fixId, result.solved);
+      const fix = fixes.get(result.fixId);
+      if (journal && fix) await journal.outcome(turn.context, fix, result.solved ? 'solved' : result.verified ? 'not solved' : 'nothing to change');
 
       if (result.solved) {
         const record = await history.get(turn.context, { solvedBy: [] });
@@ -67,7 +74,7 @@ export function createTroubleshootDialog({ content, replies, progress, history, 
         await turn.context.sendActivity(content.messages.text.all_tried);
         await replies.escalation(turn.context);
         events.escalated();
-        return turn.endDialog(result);
+        return (await offerPerson?.(turn)) ?? turn.endDialog(result);
       }
       const transition = result.verified ? content.messages.text.next_fix : content.messages.text.move_on;
       await turn.context.sendActivity(fill(transition, { title: titles.get(next) ?? next }));

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { CloudAdapter } from 'botbuilder';
-import type { Activity, TurnContext } from 'botbuilder';
+import { ActivityEx, CloudAdapter } from 'botbuilder';
+import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
 import { validateAndFixActivity } from 'botbuilder/lib/activityValidator';
 import type { Logger } from '../log';
 import { HttpError } from './http-error';
@@ -28,6 +28,17 @@ export class BotEdgeAdapter extends CloudAdapter {
    */
   static assertBearerPresent(req: IncomingMessage): void {
     if (!BEARER_JWT.test(req.headers.authorization ?? '')) throw new HttpError('BF_UNAUTHORIZED');
+  }
+
+  /**
+   * Runs a turn the bot starts itself in a stored conversation (proactive):
+   * `activity` (an event, e.g. a desk's `handoff.status`) on top of the
+   * conversation's continuation activity, through the same middleware as any
+   * turn. Replies go to the reference's serviceUrl with the bot's own credentials.
+   */
+  async runInConversation(botAppId: string, reference: Partial<ConversationReference>, activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const continuation = ActivityEx.getContinuationActivity(reference);
+    await this.processProactive(this.createClaimsIdentity(botAppId), { ...continuation, ...activity, conversation: continuation.conversation, serviceUrl: continuation.serviceUrl, channelId: continuation.channelId }, undefined, logic);
   }
 
   /** Authenticates the activity (401 on any failure, detail logged) and runs its turn through the middleware. */

@@ -34,6 +34,17 @@ export const ERRORS = {
   DL_TOKEN_RATE_LIMITED: { status: 429, message: 'Too many token requests from this address; try again shortly.' },
   DL_AZURE_FAILED: { status: 502, message: 'Azure Direct Line did not issue a token.' },
   DL_DISABLED: { status: 503, message: 'No Direct Line service is configured: set DIRECT_LINE_SECRET (the built-in service is off while MicrosoftAppId is set).' },
+  // The agent console's API (/agent/api).
+  AGENT_UNAUTHENTICATED: { status: 401, message: 'Sign in to the agent console first.' },
+  AGENT_FORBIDDEN: { status: 403, message: 'This session may not do that (another agent holds this conversation, or the session is not valid).' },
+  AGENT_LOGIN_FAILED: { status: 401, message: 'That name and password do not match an agent account.' },
+  AGENT_LOGIN_THROTTLED: { status: 429, message: 'Too many failed sign-ins; try again after the Retry-After delay.' },
+  CSRF_REJECTED: { status: 403, message: 'Send the header "X-Agent-Console: 1" from this server\'s own pages.' },
+  HANDOFF_NOT_FOUND: { status: 404, message: 'No such hand-off.' },
+  HANDOFF_CONFLICT: { status: 409, message: 'The hand-off is not in a state that allows this (someone may have accepted it already).' },
+  // Chatwoot's webhook (/api/handoff/chatwoot).
+  CHATWOOT_SIGNATURE_REJECTED: { status: 401, message: "Send X-Chatwoot-Timestamp (within 5 minutes) and X-Chatwoot-Signature made with the inbox's webhook secret." },
+  BAD_AGENT_REQUEST: { status: 400, message: 'Send JSON with the fields this address needs (text of 1 to 4,000 characters; name and password).' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,2 +1,3 @@
 export { SqliteStorage } from './sqlite-storage';
 export type { SqliteStorageOptions } from './sqlite-storage';
+export { SqliteTranscriptStore } from './sqlite-transcript-store';

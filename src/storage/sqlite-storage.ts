@@ -109,6 +109,15 @@ export class SqliteStorage implements Storage {
     })();
   }
 
+  /**
+   * The open database, for stores that keep their own tables in the same file
+   * (transcripts, hand-offs): one embedded database, one connection.
+   */
+  get database(): Database.Database {
+    this.assertOpen();
+    return this.db;
+  }
+
   /** Idempotent, so shutdown paths can call it without tracking state. */
   close(): void {
     if (this.db.open) this.db.close();

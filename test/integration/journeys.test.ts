@@ -31,7 +31,7 @@ const SKIP = step('icloud-storage', 'space-check').text!.skip_label!;
 
 /** The answer a persistent but unlucky user gives to whatever the bot offers. */
 function unluckyAnswer(buttons: string[]): string {
-  for (const wanted of [text.choice_done, text.verify_no, SKIP]) if (buttons.includes(wanted)) return wanted;
+  for (const wanted of [text.choice_done, text.verify_no, SKIP, text.handoff_no]) if (buttons.includes(wanted)) return wanted;
   return buttons[0]!;
 }
 
@@ -61,7 +61,7 @@ describe('a conversation with the bot over real HTTP, through the loopback chann
     expect(turn.activities.every((a) => a.conversation?.id === c.id)).toBe(true);
   });
 
-  test('a user for whom nothing works is walked through all eight fixes in order, then escalated with the support links', async () => {
+  test('a user for whom nothing works is walked through all eight fixes in order, then escalated with the support links and offered a person', async () => {
     const c = new Conversation(bot.channel);
     await c.join();
     const turns: Turn[] = [await c.say("my whatsapp won't back up to icloud")];
@@ -79,13 +79,16 @@ describe('a conversation with the bot over real HTTP, through the loopback chann
     expect(turns.filter((t) => t.buttons.join('|') === VERIFY_BUTTONS.join('|'))).toHaveLength(fixes.length - 1);
     expect(said).toContain(text.move_on);
 
-    const last = turns[turns.length - 1]!;
+    const last = turns[turns.length - 2]!;
     expect(last.activities.map((a) => a.text)[0]).toBe(text.all_tried);
     expect(last.text).toContain(escalation.say);
     expect(last.text).toContain('https://support.apple.com/contact');
     expect(last.text).toContain('https://faq.whatsapp.com');
     expect(last.text).toContain('https://www.whatsapp.com/contact');
     expect(last.text).toContain(escalation.after);
+    expect(last.activities.at(-1)!.text).toBe(text.handoff_offer_escalation);
+    expect(last.buttons).toEqual([text.handoff_yes, text.handoff_no]);
+    expect(turns[turns.length - 1]!.text).toBe(text.handoff_declined);
   });
 
   test('sizes given up front are used at once: 3.4 GB backup, 5 GB free → 7 GB needed, about 2 GB to free; making room solves it', async () => {
@@ -109,7 +112,7 @@ describe('a conversation with the bot over real HTTP, through the loopback chann
     expect(solved.buttons).toEqual([]);
   });
 
-  test('"talk to a human" mid-fix gives the support links, says plainly no live agent is connected, then asks the same step again', async () => {
+  test('"talk to a human" mid-fix asks to confirm; "no thanks" asks the same step again', async () => {
     const c = new Conversation(bot.channel);
     await c.say("my whatsapp won't back up to icloud");
     const atStep2 = await c.say(text.choice_done!);
@@ -117,11 +120,11 @@ describe('a conversation with the bot over real HTTP, through the loopback chann
     expect(atStep2.text).toBe(drive);
 
     const human = await c.say('talk to a human');
-    expect(human.text).toContain(text.human);
-    expect(human.text).toMatch(/no live agent connected/i);
-    for (const link of escalation.links) expect(human.text).toContain(link.url);
-    expect(human.activities.map((a) => a.text).slice(-2)).toEqual([text.help_resume, drive]);
-    expect(human.buttons).toEqual(STEP_BUTTONS);
+    expect(human.text).toBe(text.handoff_confirm);
+    expect(human.buttons).toEqual([text.handoff_yes, text.handoff_no]);
+    const declined = await c.say('no thanks');
+    expect(declined.activities.map((a) => a.text)).toEqual([text.handoff_declined, drive]);
+    expect(declined.buttons).toEqual(STEP_BUTTONS);
 
     // The step really is still waiting: "Done" moves on to the step after it.
     const next = await c.say(text.choice_done!);

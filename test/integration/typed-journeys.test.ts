@@ -30,6 +30,7 @@ const SAYINGS = {
   goAhead: ['yes go ahead, delete it'],
   backupSize: ['it says 3.4 gb'],
   freeSpace: ['i have about 1 gb left'],
+  noPerson: ['no thanks, i will write to them myself'],
 };
 
 /** A first message naming each fix's symptom, in a user's words. */
@@ -52,18 +53,20 @@ function say(list: readonly string[], counter: { n: number }): string {
  * Answers whatever the bot waits on, the way a user who reads the screen
  * types it, until it stops asking: `until` says when the user reports success.
  */
-async function walk(c: Conversation, first: Turn, succeedAt: string | undefined): Promise<{ fixes: string[]; last: Turn; said: string[] }> {
+async function walk(c: Conversation, first: Turn, succeedAt: string | undefined): Promise<{ fixes: string[]; last: Turn; said: string[]; turns: Turn[] }> {
   const counter = { n: 0 };
   const fixes: string[] = [];
   const said: string[] = [];
+  const turns: Turn[] = [first];
   let turn = first;
   let current = '';
   for (let guard = 0; guard < 120; guard++) {
     for (const f of FIXES) if (turn.text.includes(f.intro)) fixes.push((current = f.id));
     const buttons = turn.buttons;
-    if (buttons.length === 0) return { fixes, last: turn, said };
+    if (buttons.length === 0) return { fixes, last: turn, said, turns };
     let words: string;
-    if (buttons.includes(text.choice_done!)) words = say(SAYINGS.done, counter);
+    if (buttons.includes(text.handoff_no!)) words = say(SAYINGS.noPerson, counter);
+    else if (buttons.includes(text.choice_done!)) words = say(SAYINGS.done, counter);
     else if (buttons.includes(text.verify_yes!)) words = current === succeedAt ? say(SAYINGS.worked, counter) : say(SAYINGS.stillFailing, counter);
     else if (turn.text.includes('Home button')) words = say(SAYINGS.faceId, counter);
     else if (buttons.some((b) => /go ahead/i.test(b))) words = say(SAYINGS.goAhead, counter);
@@ -73,6 +76,7 @@ async function walk(c: Conversation, first: Turn, succeedAt: string | undefined)
     expect(LABELS.has(words)).toBe(false);
     said.push(words);
     turn = await c.say(words);
+    turns.push(turn);
     expect(turn.status).toBe(200);
     expect(turn.text).not.toContain(text.stop_confirm);
     expect(turn.text).not.toContain(text.step_reprompt);
@@ -91,13 +95,16 @@ describe('typed-only journeys over HTTP', () => {
   });
   afterEach(() => expect(bot.errors).toEqual([]));
 
-  test('a generic complaint walks all eight fixes, typed, and escalates with the support links', async () => {
+  test('a generic complaint walks all eight fixes, typed, escalates with the support links and a person offered, declined typed', async () => {
     const c = new Conversation(bot.channel);
-    const { fixes, last } = await walk(c, await c.say('my whatsapp just will not back up to icloud anymore'), undefined);
+    const { fixes, last, turns } = await walk(c, await c.say('my whatsapp just will not back up to icloud anymore'), undefined);
     expect(fixes).toEqual(FIXES.map((f) => f.id));
-    expect(last.text).toContain(text.all_tried);
-    expect(last.text).toContain(escalation.say);
-    for (const link of escalation.links) expect(last.text).toContain(link.url);
+    const escalated = turns[turns.length - 2]!;
+    expect(escalated.text).toContain(text.all_tried);
+    expect(escalated.text).toContain(escalation.say);
+    for (const link of escalation.links) expect(escalated.text).toContain(link.url);
+    expect(escalated.text).toContain(text.handoff_offer_escalation);
+    expect(last.text).toBe(text.handoff_declined);
   });
 
   // The status fix can only solve anything while Apple reports an outage: its own journey below.

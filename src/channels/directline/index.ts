@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Server } from 'restify';
 import type { Config } from '../../config';
 import type { Logger } from '../../log';
@@ -61,7 +61,9 @@ export function setUpDirectLine(server: Server, options: DirectLineSetupOptions)
     log.info('direct line: DIRECT_LINE_BUILTIN_SECRET is not set; using a random one, so widget tokens will not survive a restart');
   }
   const limits = resolveLimits(options.limits);
-  const connectorKey = randomBytes(16).toString('hex');
+  // The bot replies to this path; with a configured secret it survives a restart, so proactive messages
+  // (a hand-off's queue updates and agent lines) still reach conversations the bot stored before it.
+  const connectorKey = directLine.builtinSecret ? createHmac('sha256', directLine.builtinSecret).update('directline-connector').digest('hex').slice(0, 32) : randomBytes(16).toString('hex');
   const bot = createBotClient({
     endpoint: options.botEndpoint ?? (() => `${selfUrl()}/api/messages`),
     timeoutMs: limits.botTimeoutMs,

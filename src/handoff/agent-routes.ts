@@ -1,0 +1,270 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { join } from 'node:path';
+import type { Request, Response, Server } from 'restify';
+import type { Logger } from '../log';
+import { HttpError } from '../server/http-error';
+import { routeHandler } from '../server/route-handler';
+import type { AgentAccount } from './agent-accounts';
+import { verifyPassword } from './agent-accounts';
+import type { AgentSessions } from './agent-sessions';
+import { SESSION_HOURS } from './agent-sessions';
+import { HandoffConflictError, HandoffForbiddenError, HandoffNotFoundError } from './errors';
+import type { LoginThrottle } from './login-throttle';
+import type { AgentDeskService, AgentIdentity, HandoffFeedEvent } from './types';
+
+export interface AgentRoutesOptions {
+  desk: AgentDeskService;
+  /** The console's accounts by name (Map: names are user input). */
+  accounts: ReadonlyMap<string, AgentAccount>;
+  sessions: AgentSessions;
+  throttle: LoginThrottle;
+  /** PUBLIC_URL, or empty: this server's origin for the CSRF check. */
+  publicUrl: string;
+  /** Where the console page's files are (index.html and its assets). */
+  pageDir: string;
+  log: Logger;
+  /** How often the event stream sends a comment to keep proxies from closing it. */
+  pingMs?: number;
+}
+
+export const SESSION_COOKIE = 'agent_session';
+const MAX_TEXT = 4000;
+const HANDOFF_ID = /^[A-Za-z0-9-]{1,64}$/;
+const ASSET = /^[A-Za-z0-9][A-Za-z0-9._-]{0,100}\.(js|css|png|svg|ico|woff2|json)$/;
+const TYPES = new Map([
+  ['js', 'text/javascript; charset=utf-8'],
+  ['css', 'text/css; charset=utf-8'],
+  ['png', 'image/png'],
+  ['svg', 'image/svg+xml'],
+  ['ico', 'image/x-icon'],
+  ['woff2', 'font/woff2'],
+  ['json', 'application/json'],
+]);
+/** The console page loads nothing from elsewhere and runs no inline code. */
+export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
+
+/**
+ * The agent console: its page (/agent, /agent/assets/*) and its JSON API
+ * (/agent/api/*). Every API call but sign-in needs a session; every non-GET
+ * call must carry `X-Agent-Console: 1` from this server's own origin (CSRF);
+ * an agent sees and acts on waiting hand-offs and on the ones they hold.
+ */
+export function registerAgentRoutes(server: Server, options: AgentRoutesOptions): void {
+  const { desk, accounts, sessions, throttle, publicUrl, pageDir, log } = options;
+  const handle = routeHandler(log);
+  const route = (name: string, fn: (req: Request, res: Response) => Promise<void>) => handle(name, (req, res) => deskErrors(() => fn(req, res)));
+
+  const agentOf = (req: IncomingMessage): AgentIdentity => {
+    const id = cookie(req, SESSION_COOKIE);
+    if (!id) throw new HttpError('AGENT_UNAUTHENTICATED');
+    const found = sessions.lookup(id, accounts);
+    if (found.kind === 'expired') throw new HttpError('AGENT_UNAUTHENTICATED', 'The session has expired.');
+    if (found.kind === 'unknown') throw new HttpError('AGENT_FORBIDDEN');
+    return found.agent;
+  };
+  const csrf = (req: IncomingMessage): void => {
+    if (req.headers['x-agent-console'] !== '1') throw new HttpError('CSRF_REJECTED');
+    const site = String(req.headers['sec-fetch-site'] ?? '').toLowerCase();
+    if (site === 'cross-site' || site === 'same-site') throw new HttpError('CSRF_REJECTED');
+    const origin = req.headers.origin;
+    if (origin === undefined) return;
+    const own = publicUrl ? [publicUrl.toLowerCase()] : [`http://${req.headers.host ?? ''}`, `https://${req.headers.host ?? ''}`].map((o) => o.toLowerCase());
+    if (!own.includes(origin.toLowerCase())) throw new HttpError('CSRF_REJECTED');
+  };
+  const handoffId = (req: Request): string => {
+    const id = String((req.params as Record<string, unknown> | undefined)?.id ?? '');
+    if (!HANDOFF_ID.test(id)) throw new HttpError('HANDOFF_NOT_FOUND');
+    return id;
+  };
+
+  // --- the page ---
+  server.get('/agent', handle('/agent', async (_req, res) => servePage(res, join(pageDir, 'index.html'), 'text/html; charset=utf-8')));
+  server.get(
+    '/agent/assets/:file',
+    handle('/agent/assets', async (req, res) => {
+      const file = String((req.params as Record<string, unknown>).file ?? '');
+      const m = ASSET.exec(file);
+      if (!m) throw new HttpError('NOT_FOUND');
+      servePage(res, join(pageDir, file), TYPES.get(m[1]!)!);
+    }),
+  );
+
+  // --- sign-in ---
+  server.post(
+    '/agent/api/session',
+    route('/agent/api/session', async (req, res) => {
+      csrf(req);
+      const { name, password } = (req.body ?? {}) as { name?: unknown; password?: unknown };
+      if (typeof name !== 'string' || typeof password !== 'string' || name.length > 64 || password.length > 1024) throw new HttpError('BAD_AGENT_REQUEST');
+      if (accounts.size === 0) throw new HttpError('AGENT_LOGIN_FAILED', 'No agent accounts are configured: set AGENT_ACCOUNTS (see the README).');
+      const address = req.socket.remoteAddress ?? '';
+      const wait = throttle.retryAfter(address, name);
+      if (wait > 0) {
+        res.header('Retry-After', String(wait));
+        throw new HttpError('AGENT_LOGIN_THROTTLED');
+      }
+      const account = accounts.get(name);
+      // A missing account costs a hash too, so timing does not tell which names exist.
+      const ok = await verifyPassword(password, account?.hash ?? DUMMY_HASH);
+      if (!account || !ok) {
+        throttle.failed(address, name);
+        log.warn('agent sign-in failed', { name: name.slice(0, 64), address });
+        throw new HttpError('AGENT_LOGIN_FAILED');
+      }
+      throttle.succeeded(address, name);
+      const session = sessions.create(account);
+      res.header('Set-Cookie', sessionCookie(req, publicUrl, session.id, SESSION_HOURS * 3600));
+      res.header('Cache-Control', 'no-store');
+      log.info('agent signed in', { agent: account.name });
+      res.send(200, { agent: { id: `console:${account.name}`, name: account.name, role: account.role } });
+    }),
+  );
+
+  server.del(
+    '/agent/api/session',
+    route('/agent/api/session', async (req, res) => {
+      csrf(req);
+      const id = cookie(req, SESSION_COOKIE);
+      if (id) sessions.end(id);
+      res.header('Set-Cookie', sessionCookie(req, publicUrl, '', 0));
+      res.writeHead(204);
+      res.end();
+    }),
+  );
+
+  server.get(
+    '/agent/api/me',
+    route('/agent/api/me', async (req, res) => {
+      let agent: AgentIdentity;
+      try {
+        agent = agentOf(req);
+      } catch (error) {
+        if (!(error instanceof HttpError) || (error.code !== 'AGENT_UNAUTHENTICATED' && error.code !== 'AGENT_FORBIDDEN')) throw error;
+        // The page shows "no accounts configured" instead of a sign-in form that cannot work.
+        return void res.send(error.status, { ...error.toBody(), accountsConfigured: accounts.size > 0 });
+      }
+      res.send(200, { agent: { id: agent.id, name: agent.name, role: agent.role } });
+    }),
+  );
+
+  // --- the queue and the hand-offs ---
+  server.get(
+    '/agent/api/queue',
+    route('/agent/api/queue', async (req, res) => {
+      const agent = agentOf(req);
+      res.send(200, { waiting: desk.waiting(), mine: desk.mine(agent.id), left: desk.leftMessages() });
+    }),
+  );
+
+  server.get(
+    '/agent/api/events',
+    route('/agent/api/events', async (req, res) => {
+      const agent = agentOf(req);
+      const sessionId = cookie(req, SESSION_COOKIE)!;
+      res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+      const write = (event: HandoffFeedEvent) => res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+      write({ type: 'queue', waiting: desk.waiting() });
+      const unsubscribe = desk.subscribe((event) => {
+        if (visibleTo(event, agent, desk)) write(event);
+      });
+      const ping = setInterval(() => {
+        // A session that ended (signed out, expired) ends its stream.
+        if (sessions.lookup(sessionId, accounts).kind !== 'valid') return void res.end();
+        res.write(': ping\n\n');
+      }, options.pingMs ?? 20_000);
+      ping.unref();
+      const stop = () => {
+        clearInterval(ping);
+        unsubscribe();
+      };
+      req.on('close', stop);
+      res.on('close', stop);
+    }),
+  );
+
+  server.get(
+    '/agent/api/handoffs/:id',
+    route('/agent/api/handoffs/:id', async (req, res) => {
+      const agent = agentOf(req);
+      const detail = desk.get(handoffId(req));
+      if (!detail) throw new HttpError('HANDOFF_NOT_FOUND');
+      if (detail.state === 'active' && detail.agent?.id !== agent.id) throw new HttpError('AGENT_FORBIDDEN');
+      res.header('Cache-Control', 'no-store');
+      res.send(200, detail);
+    }),
+  );
+
+  const action = (path: string, act: (id: string, agent: AgentIdentity, req: Request) => Promise<unknown>) =>
+    server.post(
+      path,
+      route(path, async (req, res) => {
+        csrf(req);
+        const agent = agentOf(req);
+        const result = await act(handoffId(req), agent, req);
+        if (result === undefined) {
+          res.writeHead(204);
+          res.end();
+        } else res.send(200, result);
+      }),
+    );
+  action('/agent/api/handoffs/:id/accept', (id, agent) => desk.accept(id, agent));
+  action('/agent/api/handoffs/:id/messages', async (id, agent, req) => void (await desk.sendToUser(id, agent, textOf(req))));
+  action('/agent/api/handoffs/:id/typing', async (id, agent) => void (await desk.typing(id, agent)));
+  action('/agent/api/handoffs/:id/end', async (id, agent) => void (await desk.end(id, agent)));
+  action('/agent/api/handoffs/:id/notes', async (id, agent, req) => void desk.addNote(id, agent, textOf(req)));
+}
+
+/** A scrypt string that matches no password anyone can type (its hash is of random bytes). */
+const DUMMY_HASH = `scrypt$${'0'.repeat(32)}$${'0'.repeat(128)}`;
+
+function textOf(req: Request): string {
+  const text = (req.body as { text?: unknown } | undefined)?.text;
+  if (typeof text !== 'string' || text.trim() === '' || text.length > MAX_TEXT) throw new HttpError('BAD_AGENT_REQUEST');
+  return text;
+}
+
+/** The desk's errors in the catalogue's words. */
+async function deskErrors(fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (error) {
+    if (error instanceof HandoffNotFoundError) throw new HttpError('HANDOFF_NOT_FOUND', undefined, { cause: error });
+    if (error instanceof HandoffConflictError) throw new HttpError('HANDOFF_CONFLICT', undefined, { cause: error });
+    if (error instanceof HandoffForbiddenError) throw new HttpError('AGENT_FORBIDDEN', undefined, { cause: error });
+    throw error;
+  }
+}
+
+/** Another agent's conversation stays theirs: its messages and typing are not streamed to others. */
+function visibleTo(event: HandoffFeedEvent, agent: AgentIdentity, desk: AgentDeskService): boolean {
+  if (event.type !== 'message' && event.type !== 'typing') return true;
+  const view = desk.get(event.handoffId);
+  return !!view && (view.state !== 'active' || view.agent?.id === agent.id);
+}
+
+function cookie(req: IncomingMessage, name: string): string | undefined {
+  for (const part of String(req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || undefined;
+  }
+  return undefined;
+}
+
+function sessionCookie(req: IncomingMessage, publicUrl: string, value: string, maxAge: number): string {
+  const https = publicUrl.startsWith('https://') || (req.socket as { encrypted?: boolean }).encrypted === true || req.headers['x-forwarded-proto'] === 'https';
+  return `${SESSION_COOKIE}=${value}; Path=/agent; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${https ? '; Secure' : ''}`;
+}
+
+/** The console's own files, read when asked (the console page is optional until it is installed). */
+function servePage(res: Response, file: string, type: string): void {
+  if (!existsSync(file)) throw new HttpError('NOT_FOUND');
+  res.sendRaw(200, readFileSync(file), {
+    'Content-Type': type,
+    'Cache-Control': 'no-cache',
+    'Content-Security-Policy': CONSOLE_CSP,
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'no-referrer',
+  });
+}

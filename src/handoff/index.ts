@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { TranscriptLoggerMiddleware } from 'botbuilder';
+import type { Middleware } from 'botbuilder';
+import type Database from 'better-sqlite3';
+import type { Config } from '../config';
+import type { Content } from '../content/types';
+import { answerLexicon } from '../dialogs/answers/prompts';
+import { Replies } from '../dialogs/replies';
+import type { Thresholds } from '../dialogs/routing';
+import type { Logger } from '../log';
+import type { Nlu } from '../nlu/types';
+import { PROJECT_ROOT } from '../project';
+import { SqliteTranscriptStore } from '../storage';
+import { hashPassword, parseAgentAccounts } from './agent-accounts';
+import type { AgentAccount } from './agent-accounts';
+import { AgentSessions } from './agent-sessions';
+import { ConsoleDesk } from './console-desk';
+import { HandoffCore } from './handoff-core';
+import { HandoffMiddleware } from './handoff-middleware';
+import { HandoffStore } from './handoff-store';
+import { LoginThrottle } from './login-throttle';
+import { setUpDesks } from './desks';
+import type { Desks } from './desks';
+import { parseSupportHours } from './support-hours';
+import { transcriptLines } from './transcript-lines';
+
+export { registerAgentRoutes } from './agent-routes';
+export type { AgentDesk, DeskLink, HandoffRequest, HandoffStatusValue } from './desk';
+export type { AgentDeskService } from './types';
+
+export interface HandoffSetupOptions {
+  config: Pick<Config, 'handoff' | 'teamsAgentIds' | 'host' | 'desks'>;
+  /** The bot's SQLite database (the state's): transcripts, hand-offs and sessions live beside the state. */
+  database: Database.Database;
+  content: Content;
+  nlu: Nlu;
+  thresholds: Thresholds;
+  log: Logger;
+}
+
+export interface HandoffSetup {
+  core: HandoffCore;
+  /** The built-in desk (the agents' service for /agent and Teams agents). */
+  desk: ConsoleDesk;
+  /** The external desks (issue 12); `desks.desk` set = it takes the hand-offs instead of the console desk. */
+  desks: Desks;
+  store: HandoffStore;
+  transcripts: SqliteTranscriptStore;
+  /** For the bot, after understanding: the transcript logger, then the hand-off relay. */
+  middleware: Middleware[];
+  accounts: ReadonlyMap<string, AgentAccount>;
+  sessions: AgentSessions;
+  throttle: LoginThrottle;
+  pageDir: string;
+  /** The one-off password of the default `agent` account, when there is one (see consoleAccounts). */
+  oneOffPassword?: string;
+  close(): void;
+}
+
+/** Creates the hand-off's parts on the bot's database: records, transcripts, the built-in console desk, the relay. */
+export function setUpHandoff({ config, database, content, nlu, thresholds, log }: HandoffSetupOptions): HandoffSetup {
+  const store = new HandoffStore(database);
+  const transcripts = new SqliteTranscriptStore(database);
+  const { accounts: list, oneOffPassword } = consoleAccounts(config, log);
+  const accounts = new Map(list.map((a) => [a.name, a]));
+  const desk = new ConsoleDesk({
+    store,
+    transcript: (conversationId) => transcriptLines(transcripts.allActivities(conversationId)),
+    hours: parseSupportHours(config.handoff.supportHours),
+    timeoutSeconds: config.handoff.timeoutSeconds,
+    agentsExist: accounts.size > 0 || config.teamsAgentIds.length > 0,
+    log,
+  });
+  const desks = setUpDesks({ config: config.desks, database, store, text: content.messages.text, log });
+  const active = desks.desk ?? desk;
+  const core = new HandoffCore({ store, transcripts, desk: active, nlu, supportHours: config.handoff.supportHours, log });
+  // Only the desk in charge is connected: the console's sweep would otherwise time out another desk's hand-offs (same store).
+  active.connect(core);
+  const relay = new HandoffMiddleware({
+    core,
+    store,
+    desk: active,
+    messages: content.messages,
+    replies: new Replies(content),
+    lexicon: answerLexicon(content.messages, thresholds.answers),
+    route: thresholds.route,
+    log,
+  });
+  const transcriptLogger = new TranscriptLoggerMiddleware(transcripts);
+  return {
+    core,
+    desk,
+    desks,
+    store,
+    transcripts,
+    // Omnichannel's escalation and the Direct Line pass-through must see handoff.initiate before the relay takes it.
+    middleware: [transcriptLogger, ...desks.middleware, relay],
+    accounts,
+    sessions: new AgentSessions(database),
+    throttle: new LoginThrottle(),
+    pageDir: join(PROJECT_ROOT, 'src', 'web', 'public', 'agent'),
+    ...(oneOffPassword ? { oneOffPassword } : {}),
+    close: () => {
+      desk.close();
+      desks.close();
+    },
+  };
+}
+
+/**
+ * AGENT_ACCOUNTS; with none set and the server on loopback only (the `npm
+ * start` default), one `agent` admin account with a random password, said
+ * once in the log, so the console works out of the box on the developer's
+ * own machine and nowhere else.
+ */
+function consoleAccounts(config: Pick<Config, 'handoff' | 'host'>, log: Logger): { accounts: AgentAccount[]; oneOffPassword?: string } {
+  const accounts = parseAgentAccounts(config.handoff.agentAccounts);
+  if (accounts.length > 0) return { accounts };
+  if (!isLoopback(config.host)) {
+    log.warn('agent console: no AGENT_ACCOUNTS configured, so nobody can sign in at /agent (see the README, "Hand-off")');
+    return { accounts: [] };
+  }
+  const password = randomBytes(12).toString('base64url');
+  log.info('agent console: no AGENT_ACCOUNTS configured; until restart, sign in at /agent as "agent" with this one-off password', { password });
+  return { accounts: [{ name: 'agent', role: 'admin', hash: hashPassword(password) }], oneOffPassword: password };
+}
+
+function isLoopback(host: string): boolean {
+  return /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1' || host === 'localhost';
+}

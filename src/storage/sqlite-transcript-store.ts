@@ -1,0 +1,84 @@
+import type Database from 'better-sqlite3';
+import type { Activity, PagedResult, TranscriptInfo, TranscriptStore } from 'botbuilder-core';
+
+/** Activities per page of getTranscriptActivities / listTranscripts, as botbuilder's own stores page. */
+const PAGE = 20;
+
+interface ActivityRow {
+  seq: number;
+  json: string;
+}
+
+/**
+ * botbuilder's `TranscriptStore` on the bot's SQLite database (the table
+ * lives beside the state), so TranscriptLoggerMiddleware keeps every
+ * conversation's activities across restarts. Continuation tokens are the
+ * row sequence of the last item returned.
+ */
+export class SqliteTranscriptStore implements TranscriptStore {
+  private readonly insert: Database.Statement<[string, string, string, string, string]>;
+
+  constructor(private readonly db: Database.Database) {
+    if (!db) throw new Error('SqliteTranscriptStore needs a database');
+    db.exec(`CREATE TABLE IF NOT EXISTS transcript_activities (
+      seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+      channel_id      TEXT NOT NULL,
+      conversation_id TEXT NOT NULL,
+      activity_id     TEXT NOT NULL,
+      timestamp       TEXT NOT NULL,
+      json            TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS transcript_by_conversation ON transcript_activities (channel_id, conversation_id, seq);`);
+    this.insert = db.prepare('INSERT INTO transcript_activities (channel_id, conversation_id, activity_id, timestamp, json) VALUES (?, ?, ?, ?, ?)');
+  }
+
+  logActivity(activity: Activity): void {
+    if (!activity?.conversation?.id || !activity.channelId) throw new TypeError('SqliteTranscriptStore.logActivity: the activity needs channelId and conversation.id');
+    const at = activity.timestamp ? new Date(activity.timestamp).toISOString() : new Date().toISOString();
+    this.insert.run(activity.channelId, activity.conversation.id, String(activity.id ?? ''), at, JSON.stringify(activity));
+  }
+
+  async getTranscriptActivities(channelId: string, conversationId: string, continuationToken?: string, startDate?: Date): Promise<PagedResult<Activity>> {
+    const after = Number(continuationToken ?? 0) || 0;
+    const since = startDate ? startDate.toISOString() : '';
+    const rows = this.db
+      .prepare<[string, string, number, string], ActivityRow>(
+        'SELECT seq, json FROM transcript_activities WHERE channel_id = ? AND conversation_id = ? AND seq > ? AND timestamp >= ? ORDER BY seq LIMIT ' + (PAGE + 1),
+      )
+      .all(channelId, conversationId, after, since);
+    const page = rows.slice(0, PAGE);
+    return { items: page.map((r) => revive(r.json)), continuationToken: rows.length > PAGE ? String(page[page.length - 1]!.seq) : '' };
+  }
+
+  /** Every activity of a conversation, oldest first (what a hand-off shows the agent). */
+  allActivities(conversationId: string): Activity[] {
+    return this.db
+      .prepare<[string], ActivityRow>('SELECT seq, json FROM transcript_activities WHERE conversation_id = ? ORDER BY seq')
+      .all(conversationId)
+      .map((r) => revive(r.json));
+  }
+
+  async listTranscripts(channelId: string, continuationToken?: string): Promise<PagedResult<TranscriptInfo>> {
+    const after = continuationToken ?? '';
+    const rows = this.db
+      .prepare<[string, string], { conversation_id: string; created: string }>(
+        'SELECT conversation_id, MIN(timestamp) AS created FROM transcript_activities WHERE channel_id = ? AND conversation_id > ? GROUP BY conversation_id ORDER BY conversation_id LIMIT ' + (PAGE + 1),
+      )
+      .all(channelId, after);
+    const page = rows.slice(0, PAGE);
+    return {
+      items: page.map((r) => ({ channelId, id: r.conversation_id, created: new Date(r.created) })),
+      continuationToken: rows.length > PAGE ? page[page.length - 1]!.conversation_id : '',
+    };
+  }
+
+  async deleteTranscript(channelId: string, conversationId: string): Promise<void> {
+    this.db.prepare('DELETE FROM transcript_activities WHERE channel_id = ? AND conversation_id = ?').run(channelId, conversationId);
+  }
+}
+
+function revive(json: string): Activity {
+  const activity = JSON.parse(json) as Activity;
+  if (activity.timestamp) activity.timestamp = new Date(activity.timestamp);
+  return activity;
+}
