@@ -20,6 +20,9 @@ import type { Logger } from './log';
 import { directoryModelCache } from './nlu/model-cache';
 import type { ModelCache } from './nlu/model-cache';
 import type { Nlu } from './nlu/types';
+import { startHousekeeping } from './insights/housekeeping';
+import { InsightsStore } from './insights/insights-store';
+import { conversationKey, createInsightsRecorder } from './insights/recorder';
 import { projectVersion } from './project';
 import { BotEdgeAdapter } from './server/bot-framework-edge';
 import { createServer } from './server/create-server';
@@ -46,6 +49,8 @@ export interface App {
   agentDesk: AgentDeskService;
   /** Agents in Teams (their proactive messages). */
   teamsAgents: TeamsAgents;
+  /** What conversations did (outcomes, funnel, ratings, the understanding inbox), in the state database. */
+  insights: InsightsStore;
   /** The default console account's one-off password, when no AGENT_ACCOUNTS are set and the server is on loopback. */
   oneOffAgentPassword?: string;
   /** Starts listening; resolves to a base URL this machine can reach it at. */
@@ -94,6 +99,23 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const botEvents = createBotEventHub((error) => log.warn('a bot event listener failed', { error: String(error) }));
   botEvents.subscribe(metrics.botEvents);
   const handoff = setUpHandoff({ config, database: storage.database, content, nlu, thresholds, log });
+  const insights = new InsightsStore(storage.database);
+  const recorder = createInsightsRecorder(insights, (error) => log.warn('insights: could not record a turn', { error: String(error) }));
+  botEvents.subscribe(recorder.listener);
+  const housekeeping = startHousekeeping({
+    store: insights,
+    retentionDays: config.insights.retentionDays,
+    abandonAfterMinutes: config.insights.abandonAfterMinutes,
+    alsoDelete: [(before) => handoff.transcripts.deleteOlderThan(before)],
+    onError: (error) => log.warn('insights housekeeping failed', { error: String(error) }),
+  });
+  // "delete my data": the transcript and the insights' texts of this conversation.
+  const erase = async (context: TurnContext): Promise<void> => {
+    const { channelId, conversation } = context.activity;
+    await handoff.transcripts.deleteTranscript(channelId, conversation.id);
+    insights.deleteConversationText(conversationKey(context));
+    log.info('deleted a conversation\'s data at the user\'s request', { channelId, conversationId: conversation.id });
+  };
   // Teams agents need the bot's conversation state and the adapter, made below; their middleware is installed now.
   let teamsAgents: TeamsAgents | undefined;
   const teamsAgentMiddleware = { onTurn: (context: TurnContext, next: () => Promise<void>) => teamsAgents!.middleware.onTurn(context, next) };
@@ -104,6 +126,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     thresholds,
     storage,
     events: botEvents.events,
+    insights: { recorder: recorder.middleware, csat: recorder.csat, erase },
     handoff: {
       port: handoff.core,
       middleware: handoff.middleware,
@@ -201,6 +224,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     }
     teamsAgents?.close();
+    housekeeping.stop();
     handoff.close();
     storage.close();
     return drained;
@@ -214,6 +238,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     metrics,
     agentDesk: handoff.desk,
     teamsAgents,
+    insights,
     ...(handoff.oneOffPassword ? { oneOffAgentPassword: handoff.oneOffPassword } : {}),
     async listen() {
       await new Promise<void>((resolve, reject) => {

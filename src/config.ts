@@ -54,6 +54,8 @@ export interface Config {
   teamsAgentIds: string[];
   /** HANDOFF_DESK, HANDOFF_PASSTHROUGH, CHATWOOT_* (see src/handoff/desks/config.ts). */
   desks: DeskConfig;
+  /** How long insights events, ratings, inbox messages and transcripts are kept, and when an idle conversation counts as abandoned. */
+  insights: { retentionDays: number; abandonAfterMinutes: number };
 }
 
 /** The Teams app package's identity and publisher links; the URLs must be https (Teams requires it). */
@@ -191,6 +193,10 @@ export function loadConfig(env: Env = process.env, root: string = process.cwd())
     },
     teamsAgentIds: text('TEAMS_AGENT_IDS').split(',').map((v) => v.trim()).filter(Boolean),
     desks: loadDeskConfig(env, problems),
+    insights: {
+      retentionDays: int('INSIGHTS_RETENTION_DAYS', 90, 1, 3650),
+      abandonAfterMinutes: int('ABANDON_AFTER_MINUTES', 30, 1, 10080),
+    },
   };
   try {
     parseSupportHours(config.handoff.supportHours);

@@ -1,5 +1,7 @@
 import { ConversationState, UserState } from 'botbuilder';
-import type { Middleware, Storage } from 'botbuilder';
+import type { Middleware, Storage, TurnContext } from 'botbuilder';
+import type { CsatPort } from '../dialogs/csat-dialog';
+import { DeleteMyDataMiddleware } from '../privacy/delete-my-data';
 import type { DialogState } from 'botbuilder-dialogs';
 import type { Content } from '../content/types';
 import { FixJournal, MainDialog } from '../dialogs';
@@ -32,6 +34,14 @@ export interface BuildBotOptions {
     /** Whether a person holds or awaits the conversation (the bot keeps out, Teams' typing indicator too). */
     holds: (conversationId: string) => boolean;
   };
+  insights?: InsightsWiring;
+}
+
+/** Insights: the recorder around each turn, where ratings go, and what "delete my data" erases. */
+export interface InsightsWiring {
+  recorder: Middleware;
+  csat: CsatPort;
+  erase: (context: TurnContext) => Promise<void>;
 }
 
 export interface BuiltBot {
@@ -47,7 +57,7 @@ export interface BuiltBot {
  * tests' in-memory adapter run exactly the same bot. State accessors are
  * made here, once.
  */
-export function buildBot({ content, checks, nlu, thresholds, storage, events = IGNORED_BOT_EVENTS, handoff }: BuildBotOptions): BuiltBot {
+export function buildBot({ content, checks, nlu, thresholds, storage, events = IGNORED_BOT_EVENTS, handoff, insights }: BuildBotOptions): BuiltBot {
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
   const dialogState = conversationState.createProperty<DialogState>('dialogState');
@@ -58,7 +68,8 @@ export function buildBot({ content, checks, nlu, thresholds, storage, events = I
 
   const journal = new FixJournal(conversationState.createProperty<JournalFix[]>('journal'), content.messages);
 
-  const dialog = new MainDialog({ content, checks, thresholds, progress, history, events, journal, ...(handoff ? { handoff: handoff.port } : {}) });
+  const csat = insights ? { port: insights.csat, asked: conversationState.createProperty<boolean>('csatAsked') } : undefined;
+  const dialog = new MainDialog({ content, checks, thresholds, progress, history, events, journal, ...(handoff ? { handoff: handoff.port } : {}), ...(csat ? { csat } : {}) });
   const bot = new TroubleshootingBot({ conversationState, userState, dialog, dialogState, welcomed });
   const teams = teamsMiddleware(handoff ? { botIsQuiet: handoff.holds } : {});
   return {
@@ -69,6 +80,10 @@ export function buildBot({ content, checks, nlu, thresholds, storage, events = I
       new ChannelSendWatch(),
       ...teams.incoming,
       new TurnOrderMiddleware(recentIds),
+      // Insights are written once the rest of the turn has completed; "delete my data" comes before any relay or dialog.
+      ...(insights
+        ? [insights.recorder, new DeleteMyDataMiddleware({ phrases: content.messages.deleteDataPhrases, erase: insights.erase, conversationState, reply: content.messages.text.data_deleted })]
+        : []),
       ...(handoff?.agentMiddleware ?? []),
       ...teams.turn,
       new UnderstandingMiddleware(nlu),

@@ -356,7 +356,7 @@ function readAnswerWords(reader: FieldReader, root: Obj): Partial<Record<AnswerI
 }
 
 function readMessages(reader: FieldReader, root: Obj): Messages {
-  reader.onlyKeys(root, ['version', 'kind', 'text', 'menu', 'intent_labels', 'android_words', 'answers', 'answer_words'], []);
+  reader.onlyKeys(root, ['version', 'kind', 'text', 'menu', 'intent_labels', 'android_words', 'delete_data_phrases', 'answers', 'answer_words'], []);
   const textObj = reader.object(root.text ?? null, ['text']) ?? {};
   const text = {} as Record<MessageKey, string>;
   for (const key of MESSAGE_KEYS) text[key] = reader.string(textObj, key, ['text']);
@@ -386,7 +386,12 @@ function readMessages(reader: FieldReader, root: Obj): Messages {
     reader.fail(['android_words', i], 'each android word must be non-empty text');
     return [];
   });
-  return { text, menu, intentLabels, androidWords, answers: readButtonAnswers(reader, root), answerWords: readAnswerWords(reader, root) };
+  const deleteDataPhrases = reader.list(root, 'delete_data_phrases', []).flatMap((w, i) => {
+    if (typeof w === 'string' && w.trim()) return [foldWords(w)];
+    reader.fail(['delete_data_phrases', i], 'each phrase must be non-empty text');
+    return [];
+  });
+  return { text, menu, intentLabels, androidWords, deleteDataPhrases, answers: readButtonAnswers(reader, root), answerWords: readAnswerWords(reader, root) };
 }
 
 function readIntent(reader: FieldReader, obj: Obj, key: string, path: YamlPath): IntentName {

@@ -167,6 +167,14 @@ export const MESSAGE_KEYS = [
   'handoff_no_message',
   'handoff_message_saved',
   'handoff_no_message_ok',
+  // The one optional rating per conversation, and "delete my data".
+  'csat_ask',
+  'csat_skip',
+  'csat_comment_ask',
+  'csat_no_comment',
+  'csat_thanks',
+  'csat_skipped',
+  'data_deleted',
   // What agents in Teams are told (src/handoff/teams-agents.ts).
   'agent_card_heading',
   'agent_card_asked',
@@ -209,6 +217,8 @@ export interface Messages {
   intentLabels: Readonly<Partial<Record<IntentName, string>>>;
   /** Words that mark a message as about Android / Google Drive. */
   androidWords: readonly string[];
+  /** Whole messages that ask the bot to delete what the user wrote ("delete my data"), folded. */
+  deleteDataPhrases: readonly string[];
   /** What each of the bot's own buttons means when typed. */
   answers: Readonly<Record<ButtonKey, AnswerMeaning>>;
   /** Words that carry a meaning on their own ("yep", "nope"): every button that means it understands them. */

@@ -1,4 +1,5 @@
 import { WaterfallDialog } from 'botbuilder-dialogs';
+import type { TurnContext } from 'botbuilder-core';
 import type { WaterfallStepContext } from 'botbuilder-dialogs';
 import type { ButtonKey, InstructionStep, Messages } from '../content/types';
 import type { AnswerResult } from './answers/answer-prompt';
@@ -24,7 +25,12 @@ const BUTTONS: readonly ButtonKey[] = ['choice_done', 'choice_cant_find', 'choic
  * find it" moves on rather than trapping the user on one step. "Did that,
  * still failing" counts as done.
  */
-export function createConfirmStepDialog(messages: Messages, answerPromptId: string): WaterfallDialog {
+export function createConfirmStepDialog(
+  messages: Messages,
+  answerPromptId: string,
+  /** Told of every "I can't find it", before the help or the move on. */
+  onCantFind: (context: TurnContext, step: InstructionStep) => void = () => undefined,
+): WaterfallDialog {
   const options = BUTTONS.map((key) => buttonOption(messages, key));
   return new WaterfallDialog(CONFIRM_STEP_DIALOG, [
     named(`${CONFIRM_STEP_DIALOG}.ask`, async (turn: WaterfallStepContext<ConfirmStepOptions>) => {
@@ -37,6 +43,7 @@ export function createConfirmStepDialog(messages: Messages, answerPromptId: stri
       const answer = turn.result as AnswerResult;
       const button = BUTTONS[answer.index];
       if (button === 'choice_cant_find') {
+        onCantFind(turn.context, step);
         if (attempt === 1) return turn.replaceDialog(CONFIRM_STEP_DIALOG, { step, attempt: 2 });
         await turn.context.sendActivity(messages.text.still_cant_find);
         return turn.endDialog('skipped' satisfies StepOutcome);

@@ -10,6 +10,7 @@ import type { ConfirmStepOptions } from './confirm-step-dialog';
 import { named, stepValues } from './named-step';
 import { fill } from './text';
 import type { StepChecks } from './checks/types';
+import type { BotEvents } from '../bot/bot-events';
 import type { FixJournal } from './fix-journal';
 
 export interface FixOptions {
@@ -54,11 +55,13 @@ export class FixDialog extends ComponentDialog {
     lexicon: AnswerLexicon,
     /** Where each answered step is noted for a hand-off's summary; none in bare dialog tests. */
     private readonly journal?: FixJournal,
+    /** Where each step shown and each "I can't find it" is reported (insights); none in bare dialog tests. */
+    private readonly events?: BotEvents,
   ) {
     super(fix.id);
     this.flowId = `${fix.id}.flow`;
     this.addDialog(createAnswerPrompt(ANSWER_PROMPT, messages, lexicon));
-    this.addDialog(createConfirmStepDialog(messages, ANSWER_PROMPT));
+    this.addDialog(createConfirmStepDialog(messages, ANSWER_PROMPT, (context, step) => events?.cantFind(context, fix.id, step.id)));
     for (const step of fix.steps) {
       if (step.kind !== 'check') continue;
       const check = checks[step.check];
@@ -112,6 +115,7 @@ export class FixDialog extends ComponentDialog {
   }
 
   private async runStep(turn: WaterfallStepContext<FixOptions>, step: Step): Promise<DialogTurnResult> {
+    this.events?.stepReached(turn.context, this.fix.id, step.id);
     switch (step.kind) {
       case 'instruction':
         return turn.beginDialog(CONFIRM_STEP_DIALOG, { step, attempt: 1 } satisfies ConfirmStepOptions);

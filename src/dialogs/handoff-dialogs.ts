@@ -4,6 +4,7 @@ import type { Messages } from '../content/types';
 import type { AnswerResult } from './answers/answer-prompt';
 import { answerPromptOptions, buttonOption, createAnswerPrompt } from './answers/prompts';
 import type { AnswerLexicon } from './answers/recognize-answer';
+import type { BotEvents } from '../bot/bot-events';
 import type { FixJournal } from './fix-journal';
 import type { HandoffPort } from './handoff-port';
 import { named } from './named-step';
@@ -30,6 +31,9 @@ export interface HandoffDialogDeps {
   lexicon: AnswerLexicon;
   port: HandoffPort;
   journal: FixJournal;
+  events: BotEvents;
+  /** After "is it solved?": the one optional rating, if ratings are set up. */
+  askRating?: (turn: WaterfallStepContext) => Promise<DialogTurnResult>;
   replies: Replies;
 }
 
@@ -38,7 +42,7 @@ export interface HandoffDialogDeps {
  * counts), ask whether the problem is solved once the agent has left, and
  * take a message for the agents when no one was available.
  */
-export function createHandoffDialogs({ messages, lexicon, port, journal, replies }: HandoffDialogDeps): Dialog[] {
+export function createHandoffDialogs({ messages, lexicon, port, journal, replies, events, askRating }: HandoffDialogDeps): Dialog[] {
   const { text } = messages;
   const offers: Record<HandoffConfirmOptions['offer'], string> = {
     asked: text.handoff_confirm,
@@ -65,6 +69,7 @@ export function createHandoffDialogs({ messages, lexicon, port, journal, replies
       // The conversation is the agent's now; when it comes back, the bot starts afresh (progress is kept).
       await turn.cancelAllDialogs();
       await port.request(turn.context, tried);
+      events.handedOff(turn.context);
       return { status: DialogTurnStatus.complete };
     }),
   ]);
@@ -78,7 +83,7 @@ export function createHandoffDialogs({ messages, lexicon, port, journal, replies
       port.recordOutcome(turn.options.handoffId, isSolved);
       if (isSolved) await turn.context.sendActivity(text.handoff_solved_yes);
       else await replies.menu(turn.context, text.handoff_solved_no);
-      return turn.endDialog();
+      return askRating ? askRating(turn) : turn.endDialog();
     }),
   ]);
 

@@ -1,7 +1,9 @@
 import { ComponentDialog, Dialog, DialogTurnStatus, WaterfallDialog } from 'botbuilder-dialogs';
 import type { DialogContext, DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder-core';
-import type { BotEvents } from '../bot/bot-events';
+import type { BotEvents, Understanding } from '../bot/bot-events';
+import { CSAT_DIALOG, createCsatDialogs } from './csat-dialog';
+import type { CsatAfter, CsatOptions, CsatPort } from './csat-dialog';
 import type { Content } from '../content/types';
 import type { Entity, IntentName } from '../nlu/types';
 import { recognizeForTurn } from './answers/answer-prompt';
@@ -45,6 +47,8 @@ export interface MainDialogDeps {
   journal?: FixJournal;
   /** The hand-off to a person; without it "talk to a person" gives the support contacts. */
   handoff?: HandoffPort;
+  /** Where the optional rating goes, and whether this conversation was asked; without it no rating is asked. */
+  csat?: { port: CsatPort; asked: StatePropertyAccessor<boolean> };
 }
 
 /** How the bot is asked to start somewhere other than routing a message (a hand-off's follow-up). */
@@ -73,6 +77,7 @@ export class MainDialog extends ComponentDialog {
   private readonly content: Content;
   private readonly thresholds: Thresholds;
   private readonly progress: StatePropertyAccessor<ConversationProgress>;
+  private readonly events: BotEvents;
   private readonly fixIntents: ReadonlySet<IntentName>;
   private readonly lexicon: AnswerLexicon;
   private readonly handoff?: HandoffPort;
@@ -86,6 +91,7 @@ export class MainDialog extends ComponentDialog {
     this.content = deps.content;
     this.thresholds = deps.thresholds;
     this.progress = deps.progress;
+    this.events = deps.events;
     this.handoff = deps.handoff;
     this.replies = new Replies(deps.content);
     this.fixIntents = new Set(deps.content.fixes.map((f) => f.intent));
@@ -93,14 +99,16 @@ export class MainDialog extends ComponentDialog {
     const { messages, fixes } = deps.content;
     const lexicon = answerLexicon(messages, deps.thresholds.answers);
     this.lexicon = lexicon;
-    for (const fix of fixes) this.addDialog(new FixDialog(fix, messages, deps.checks, fixes.length, lexicon, deps.journal));
+    for (const fix of fixes) this.addDialog(new FixDialog(fix, messages, deps.checks, fixes.length, lexicon, deps.journal, deps.events));
     const offerPerson = deps.handoff
       ? (turn: WaterfallStepContext) => turn.replaceDialog(HANDOFF_CONFIRM, { offer: 'escalation' } satisfies HandoffConfirmOptions)
       : undefined;
-    this.addDialog(createTroubleshootDialog({ ...deps, replies: this.replies, offerPerson }));
+    const askRating = deps.csat ? (turn: WaterfallStepContext, after: CsatAfter) => turn.replaceDialog(CSAT_DIALOG, { after } satisfies CsatOptions) : undefined;
+    if (deps.csat) for (const d of createCsatDialogs({ messages, lexicon, port: deps.csat.port, asked: deps.csat.asked })) this.addDialog(d);
+    this.addDialog(createTroubleshootDialog({ ...deps, replies: this.replies, offerPerson, ...(askRating ? { askRating: (turn) => askRating(turn, 'fix') } : {}) }));
     if (deps.handoff) {
       if (!deps.journal) throw new Error('MainDialog needs a journal when hand-off is set up');
-      for (const d of createHandoffDialogs({ messages, lexicon, port: deps.handoff, journal: deps.journal, replies: this.replies })) this.addDialog(d);
+      for (const d of createHandoffDialogs({ messages, lexicon, port: deps.handoff, journal: deps.journal, replies: this.replies, events: deps.events, ...(askRating ? { askRating: (turn) => askRating(turn, 'handoff') } : {}) })) this.addDialog(d);
     }
     // Accepts any answer: one that matches no button is routed afresh rather than asked again forever.
     this.addDialog(createAnswerPrompt(CLARIFY_PROMPT, messages, lexicon, true));
@@ -130,18 +138,24 @@ export class MainDialog extends ComponentDialog {
     const { messages } = this.content;
     const decision = decide(parse, { thresholds: this.thresholds, menu: messages.menu, androidWords: messages.androidWords, fixIntents: this.fixIntents });
     const progress = await this.progress.get(turn.context, NEW_PROGRESS());
+    const heard = (outcome: Understanding['outcome']) => this.events.understanding(turn.context, { text: parse.text, readings: parse.intent_ranking.slice(0, 3), outcome });
+    // Understood right after a message that was not: the user put the same thing another way.
+    if (decision.kind !== 'fallback' && progress.misunderstood > 0) heard('rephrased');
     switch (decision.kind) {
       case 'route':
         progress.misunderstood = 0;
         return this.act(turn, decision.intent, parse.entities);
       case 'android':
         progress.misunderstood = 0;
+        this.events.android(turn.context);
         await turn.context.sendActivity(messages.text.android);
         return turn.endDialog();
       case 'clarify':
         progress.misunderstood = 0;
+        heard('clarify');
         return turn.beginDialog(CLARIFY, { intents: decision.intents });
       case 'fallback':
+        heard('fallback');
         progress.misunderstood += 1;
         if (this.handoff && progress.misunderstood >= MISUNDERSTOOD_OFFER) {
           progress.misunderstood = 0;
@@ -175,6 +189,7 @@ export class MainDialog extends ComponentDialog {
         await this.replies.human(context);
         return dc.endDialog();
       case 'none':
+        this.events.outOfScope(context);
         await context.sendActivity(text.out_of_scope);
         return dc.endDialog();
       default:

@@ -37,6 +37,8 @@ export interface TroubleshootDeps {
   history: StatePropertyAccessor<UserHistory>;
   events: BotEvents;
   journal?: FixJournal;
+  /** After a fix worked: asks for the one optional rating, if ratings are set up. */
+  askRating?: (turn: WaterfallStepContext) => Promise<DialogTurnResult | undefined>;
   /** After the last fix failed and the support links were given: offers a person, if hand-off is set up. */
   offerPerson?: (turn: WaterfallStepContext) => Promise<DialogTurnResult | undefined>;
 }
@@ -45,20 +47,20 @@ export interface TroubleshootDeps {
  * Runs fixes one after another: the first in the queue, then (if it did not
  * help) the next, until one works or none is left and the bot escalates.
  */
-export function createTroubleshootDialog({ content, replies, progress, history, events, journal, offerPerson }: TroubleshootDeps): WaterfallDialog {
+export function createTroubleshootDialog({ content, replies, progress, history, events, journal, offerPerson, askRating }: TroubleshootDeps): WaterfallDialog {
   const titles = new Map(content.fixes.map((f) => [f.id, f.title]));
   const fixes = new Map(content.fixes.map((f) => [f.id, f]));
   return new WaterfallDialog(TROUBLESHOOT_DIALOG, [
     named(`${TROUBLESHOOT_DIALOG}.run`, async (turn: WaterfallStepContext<TroubleshootOptions>) => {
       const [fixId] = turn.options.queue;
-      events.fixStarted(fixId!);
+      events.fixStarted(turn.context, fixId!);
       return turn.beginDialog(fixId!, { entities: turn.options.entities } satisfies FixOptions);
     }),
     named(`${TROUBLESHOOT_DIALOG}.next`, async (turn: WaterfallStepContext<TroubleshootOptions>) => {
       const result = turn.result as FixResult;
       const state = await progress.get(turn.context, { tried: [], misunderstood: 0 });
       if (!state.tried.includes(result.fixId)) state.tried.push(result.fixId);
-      events.fixFinished(result.fixId, result.solved);
+      events.fixFinished(turn.context, result.fixId, result.solved);
       const fix = fixes.get(result.fixId);
       if (journal && fix) await journal.outcome(turn.context, fix, result.solved ? 'solved' : result.verified ? 'not solved' : 'nothing to change');
 
@@ -66,14 +68,14 @@ export function createTroubleshootDialog({ content, replies, progress, history, 
         const record = await history.get(turn.context, { solvedBy: [] });
         record.solvedBy.push({ fixId: result.fixId, at: new Date().toISOString() });
         await turn.context.sendActivity(fill(content.messages.text.solved, { title: titles.get(result.fixId) ?? result.fixId }));
-        return turn.endDialog(result);
+        return (await askRating?.(turn)) ?? turn.endDialog(result);
       }
       const rest = turn.options.queue.slice(1);
       const [next] = rest;
       if (next === undefined) {
         await turn.context.sendActivity(content.messages.text.all_tried);
         await replies.escalation(turn.context);
-        events.escalated();
+        events.escalated(turn.context);
         return (await offerPerson?.(turn)) ?? turn.endDialog(result);
       }
       const transition = result.verified ? content.messages.text.next_fix : content.messages.text.move_on;

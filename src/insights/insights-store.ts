@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { redact } from './redact';
+import { redact } from '../privacy/redact';
 
 /**
  * What happened in conversations, as events, in the bot's embedded database:
@@ -175,6 +175,23 @@ export class InsightsStore {
     this.db
       .prepare('INSERT INTO insight_inbox (conversation, at, text, reason, readings) VALUES (?, ?, ?, ?, ?)')
       .run(item.conversation, item.at ?? nowIso(), redact(item.text), item.reason, JSON.stringify(item.readings.slice(0, 3)));
+  }
+
+  /**
+   * The conversation's last message the bot fell back on (within `withinMs`)
+   * was followed by one it understood: it is marked `rephrased`, with the
+   * readings of the rephrasing as the reviewer's hint. Returns whether one was found.
+   */
+  markRephrased(conversation: string, readings: InboxItem['readings'], withinMs = 15 * 60_000, now = Date.now()): boolean {
+    const since = new Date(now - withinMs).toISOString();
+    return (
+      this.db
+        .prepare(
+          `UPDATE insight_inbox SET reason = 'rephrased', readings = ?
+           WHERE id = (SELECT id FROM insight_inbox WHERE conversation = ? AND reason = 'fallback' AND status = 'open' AND at >= ? ORDER BY id DESC LIMIT 1)`,
+        )
+        .run(JSON.stringify(readings.slice(0, 3)), conversation, since).changes === 1
+    );
   }
 
   inbox(status: InboxStatus, limit = 200): InboxItem[] {

@@ -5,7 +5,7 @@ import { foldExample, loadIntents } from '../content/load-intents';
 import { INTENTS } from '../nlu/types';
 import type { IntentName } from '../nlu/types';
 import type { InsightsStore } from './insights-store';
-import { REDACTED } from './redact';
+import { REDACTED } from '../privacy/redact';
 
 export interface ImportOutcome {
   imported: { id: number; intent: IntentName; text: string }[];

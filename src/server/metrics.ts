@@ -56,8 +56,8 @@ export function createMetrics(): Metrics {
       errors.inc({ code: label(code), status: String(status) });
     },
     botEvents: {
-      fixStarted: (fixId) => fixesStarted.inc({ fix: label(fixId) }),
-      fixFinished: (fixId, solved) => fixesFinished.inc({ fix: label(fixId), solved: String(solved) }),
+      fixStarted: (_context, fixId) => fixesStarted.inc({ fix: label(fixId) }),
+      fixFinished: (_context, fixId, solved) => fixesFinished.inc({ fix: label(fixId), solved: String(solved) }),
       escalated: () => escalations.inc(),
     },
     contentType: registry.contentType,

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { redact } from '../privacy/redact';
 import type { Activity, PagedResult, TranscriptInfo, TranscriptStore } from 'botbuilder-core';
 
 /** Activities per page of getTranscriptActivities / listTranscripts, as botbuilder's own stores page. */
@@ -35,7 +36,14 @@ export class SqliteTranscriptStore implements TranscriptStore {
   logActivity(activity: Activity): void {
     if (!activity?.conversation?.id || !activity.channelId) throw new TypeError('SqliteTranscriptStore.logActivity: the activity needs channelId and conversation.id');
     const at = activity.timestamp ? new Date(activity.timestamp).toISOString() : new Date().toISOString();
-    this.insert.run(activity.channelId, activity.conversation.id, String(activity.id ?? ''), at, JSON.stringify(activity));
+    // Debugging traces (the Emulator's bot-state trace quotes the user's message) are no part of the conversation.
+    if (activity.type === 'trace') return;
+    this.insert.run(activity.channelId, activity.conversation.id, String(activity.id ?? ''), at, JSON.stringify(redactedActivity(activity)));
+  }
+
+  /** Retention: deletes every activity older than `beforeIso`; returns how many. */
+  deleteOlderThan(beforeIso: string): number {
+    return this.db.prepare('DELETE FROM transcript_activities WHERE timestamp < ?').run(beforeIso).changes;
   }
 
   async getTranscriptActivities(channelId: string, conversationId: string, continuationToken?: string, startDate?: Date): Promise<PagedResult<Activity>> {
@@ -81,4 +89,23 @@ function revive(json: string): Activity {
   const activity = JSON.parse(json) as Activity;
   if (activity.timestamp) activity.timestamp = new Date(activity.timestamp);
   return activity;
+}
+
+/**
+ * What is kept of an activity for agents and for the retention period: what
+ * people wrote (text, speak, summary, a card's submitted values) with e-mail
+ * addresses, phone numbers and long digit runs redacted; ids stay as they are.
+ */
+function redactedActivity(activity: Activity): Activity {
+  const copy = { ...activity };
+  for (const field of ['text', 'speak', 'summary'] as const) if (typeof copy[field] === 'string') copy[field] = redact(copy[field]);
+  if (copy.value !== undefined) copy.value = redactStrings(copy.value);
+  return copy;
+}
+
+function redactStrings(value: unknown): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (Array.isArray(value)) return value.map(redactStrings);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactStrings(v)]));
+  return value;
 }

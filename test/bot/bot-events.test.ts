@@ -1,3 +1,4 @@
+import type { TurnContext } from 'botbuilder-core';
 import { createBotEventHub } from '../../src/bot/bot-events';
 import { realContent, TestConversation } from '../support/test-bot';
 import { StubNlu } from '../support/stub-nlu';
@@ -11,13 +12,14 @@ test('every listener hears every event; one that throws does not stop the others
       throw new Error('broken listener');
     },
   });
-  hub.subscribe({ fixStarted: (id) => heard.push(`a:start:${id}`), fixFinished: (id, solved) => heard.push(`a:end:${id}:${solved}`) });
+  hub.subscribe({ fixStarted: (_c, id) => heard.push(`a:start:${id}`), fixFinished: (_c, id, solved) => heard.push(`a:end:${id}:${solved}`) });
   const unsubscribe = hub.subscribe({ escalated: () => heard.push('b:escalated') });
-  hub.events.fixStarted('icloud-access');
-  hub.events.fixFinished('icloud-access', false);
-  hub.events.escalated();
+  const context = {} as TurnContext;
+  hub.events.fixStarted(context, 'icloud-access');
+  hub.events.fixFinished(context, 'icloud-access', false);
+  hub.events.escalated(context);
   unsubscribe();
-  hub.events.escalated();
+  hub.events.escalated(context);
   expect(heard).toEqual(['a:start:icloud-access', 'a:end:icloud-access:false', 'b:escalated']);
   expect(errors).toHaveLength(1);
 });
@@ -28,8 +30,8 @@ test('the dialogs report each fix started and finished, and the escalation when 
   const hub = createBotEventHub();
   const heard: string[] = [];
   hub.subscribe({
-    fixStarted: (id) => heard.push(`start ${id}`),
-    fixFinished: (id, solved) => heard.push(`${solved ? 'solved' : 'not solved'} ${id}`),
+    fixStarted: (_c, id) => heard.push(`start ${id}`),
+    fixFinished: (_c, id, solved) => heard.push(`${solved ? 'solved' : 'not solved'} ${id}`),
     escalated: () => heard.push('escalated'),
   });
   const chat = new TestConversation({ nlu: new StubNlu({}), events: hub.events });
@@ -45,7 +47,7 @@ test('a fix that works is reported solved', async () => {
   const { content } = realContent();
   const hub = createBotEventHub();
   const solved: string[] = [];
-  hub.subscribe({ fixFinished: (id, ok) => ok && solved.push(id) });
+  hub.subscribe({ fixFinished: (_c, id, ok) => ok && solved.push(id) });
   const chat = new TestConversation({ nlu: new StubNlu({}), events: hub.events });
   let turn = await chat.say('#manual_backup');
   for (let guard = 0; turn.buttons.length > 0 && guard < 50; guard++) {

@@ -108,8 +108,8 @@ describe('a conversation with the bot over real HTTP, through the loopback chann
     expect(done.buttons).toEqual(VERIFY_BUTTONS);
 
     const solved = await c.say('yes');
-    expect(solved.text).toBe(fill(text.solved!, { title: 'Make room in iCloud' }));
-    expect(solved.buttons).toEqual([]);
+    expect(solved.text).toBe(`${fill(text.solved!, { title: 'Make room in iCloud' })}\n${text.csat_ask}`);
+    expect(solved.buttons).toEqual(['1', '2', '3', '4', '5', text.csat_skip]);
   });
 
   test('"talk to a human" mid-fix asks to confirm; "no thanks" asks the same step again', async () => {

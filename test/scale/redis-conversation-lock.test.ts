@@ -28,8 +28,12 @@ describe('RedisConversationLock: turns of a conversation one at a time across in
   });
 
   it('runs the turns of one conversation sent to two instances one at a time, in the order they arrived', async () => {
-    const a = instance().lock;
-    const b = instance().lock;
+    const first = instance();
+    const second = instance();
+    // Both connected first: "arrival" is when a turn takes its ticket on the server.
+    await Promise.all([first.redis.ping(), second.redis.ping()]);
+    const a = first.lock;
+    const b = second.lock;
     const log: string[] = [];
     let running = 0;
     let overlapped = false;
@@ -45,7 +49,7 @@ describe('RedisConversationLock: turns of a conversation one at a time across in
     const runs: Promise<string>[] = [];
     for (let i = 0; i < 6; i++) {
       runs.push((i % 2 === 0 ? a : b).run('conv-1', turn(`t${i}`)));
-      await sleep(3); // arrival order t0, t1, ...
+      await sleep(10); // arrival order t0, t1, ...
     }
     expect(await Promise.all(runs)).toEqual(['t0', 't1', 't2', 't3', 't4', 't5']);
     expect(overlapped).toBe(false);

@@ -59,11 +59,14 @@ describe('a Teams personal chat', () => {
   test('a whole fix can be walked through by button presses alone, each press a value-only submit', async () => {
     const chat = new TeamsConversation(bot.channel, 'personal');
     const [welcome] = await chat.install();
-    const turns = await walk(chat, welcome!, (b) => titled(b, 'Done', 'Yes, it worked'));
+    const turns = await walk(chat, welcome!, (b) => titled(b, 'Done', 'Yes, it worked', '5', 'No thanks'));
 
     expect(turns.every((t) => t.status === 200)).toBe(true);
-    const last = turns[turns.length - 1]!;
-    expect(last.text).toContain("That's great news");
+    // Solved, then the one optional rating (its 1–5 buttons drawn as a card), answered by presses too.
+    const solved = turns.find((t) => t.text.includes("That's great news"))!;
+    expect(solved.text).toContain('how did I do?');
+    expect(solved.buttons.map((b) => b.title)).toEqual(['1', '2', '3', '4', '5', 'Skip']);
+    expect(turns[turns.length - 1]!.text).toContain('Thank you, that helps us improve.');
     expect(turns.length).toBeGreaterThan(4);
   });
 

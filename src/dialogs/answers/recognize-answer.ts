@@ -9,7 +9,7 @@ export interface AnswerOption {
 }
 
 /** The kinds of prompt the bot waits on; each answers some meanings with its own reply. */
-export type PromptKind = 'instruction' | 'question' | 'verify' | 'size' | 'stop' | 'clarify' | 'handoff';
+export type PromptKind = 'instruction' | 'question' | 'verify' | 'size' | 'stop' | 'clarify' | 'handoff' | 'rating';
 
 /** What the active prompt offers; kept in the prompt's dialog state, so it is plain data. */
 export interface PromptSpec {

@@ -1,4 +1,4 @@
-import { redact } from '../../src/insights/redact';
+import { redact } from '../../src/privacy/redact';
 
 describe('redact', () => {
   it.each([
