@@ -9,7 +9,8 @@
  * connector (bench/reference/fake-connector.ts) in a process of its own.
  * Load: autocannon, C connections (10) for D seconds (6) of
  * `POST /api/messages`, N conversations (1,000) each alternating a complaint
- * and "yes". Rounds (2) interleave the servers so a noisy neighbour hits all
+ * and "yes" (this bot runs twice: as shipped and with INSIGHTS=off, to
+ * show what recording insights costs). Rounds (2) interleave the servers so a noisy neighbour hits all
  * of them alike; every server gets a short warm-up first.
  *
  * Options: --rounds R, --duration S, --connections C, --conversations N.
@@ -155,16 +156,22 @@ async function main(): Promise<void> {
       children.push(child);
       servers.push({ name, url: `http://127.0.0.1:${port}`, child });
     }
-    const botPort = await freePort();
-    const bot = spawn(process.execPath, ['--disable-warning=DEP0111', join(ROOT, 'dist', 'src', 'index.js')], {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, PORT: String(botPort), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error', APPLE_STATUS_URL: 'http://127.0.0.1:9/unreachable' },
-    });
-    children.push(bot);
-    const botUrl = `http://127.0.0.1:${botPort}`;
-    await waitReady(`${botUrl}/readyz`, bot);
-    servers.push({ name: 'this bot (npm start, SQLite state)', url: botUrl, child: bot });
+    // This bot as shipped, and with insights off: what recording outcomes costs a turn.
+    for (const [name, insights] of [
+      ['this bot (npm start, SQLite state)', 'on'],
+      ['this bot, INSIGHTS=off', 'off'],
+    ] as const) {
+      const botPort = await freePort();
+      const bot = spawn(process.execPath, ['--disable-warning=DEP0111', join(ROOT, 'dist', 'src', 'index.js')], {
+        cwd: ROOT,
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env: { ...process.env, PORT: String(botPort), HOST: '127.0.0.1', DATA_DIR: join(dataDir, insights), LOG_LEVEL: 'error', INSIGHTS: insights, APPLE_STATUS_URL: 'http://127.0.0.1:9/unreachable' },
+      });
+      children.push(bot);
+      const botUrl = `http://127.0.0.1:${botPort}`;
+      await waitReady(`${botUrl}/readyz`, bot);
+      servers.push({ name, url: botUrl, child: bot });
+    }
 
     const figures = new Map<string, Figures[]>(servers.map((s) => [s.name, []]));
     for (const s of servers) await load(s, connector, { duration: 1, connections, conversations, run: `warm-${servers.indexOf(s)}` });

@@ -101,7 +101,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const handoff = setUpHandoff({ config, database: storage.database, content, nlu, thresholds, log });
   const insights = new InsightsStore(storage.database);
   const recorder = createInsightsRecorder(insights, (error) => log.warn('insights: could not record a turn', { error: String(error) }));
-  botEvents.subscribe(recorder.listener);
+  if (config.insights.enabled) botEvents.subscribe(recorder.listener);
+  else log.info('insights are off (INSIGHTS=off): no outcomes, ratings or inbox are recorded');
   const housekeeping = startHousekeeping({
     store: insights,
     retentionDays: config.insights.retentionDays,
@@ -126,7 +127,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     thresholds,
     storage,
     events: botEvents.events,
-    insights: { recorder: recorder.middleware, csat: recorder.csat, erase },
+    insights: config.insights.enabled ? { recorder: recorder.middleware, csat: recorder.csat, erase } : { erase },
     handoff: {
       port: handoff.core,
       middleware: handoff.middleware,

@@ -55,7 +55,7 @@ export interface Config {
   /** HANDOFF_DESK, HANDOFF_PASSTHROUGH, CHATWOOT_* (see src/handoff/desks/config.ts). */
   desks: DeskConfig;
   /** How long insights events, ratings, inbox messages and transcripts are kept, and when an idle conversation counts as abandoned. */
-  insights: { retentionDays: number; abandonAfterMinutes: number };
+  insights: { enabled: boolean; retentionDays: number; abandonAfterMinutes: number };
 }
 
 /** The Teams app package's identity and publisher links; the URLs must be https (Teams requires it). */
@@ -194,6 +194,7 @@ export function loadConfig(env: Env = process.env, root: string = process.cwd())
     teamsAgentIds: text('TEAMS_AGENT_IDS').split(',').map((v) => v.trim()).filter(Boolean),
     desks: loadDeskConfig(env, problems),
     insights: {
+      enabled: oneOf('INSIGHTS', ['on', 'off'] as const, 'on') === 'on',
       retentionDays: int('INSIGHTS_RETENTION_DAYS', 90, 1, 3650),
       abandonAfterMinutes: int('ABANDON_AFTER_MINUTES', 30, 1, 10080),
     },

@@ -37,10 +37,10 @@ export interface BuildBotOptions {
   insights?: InsightsWiring;
 }
 
-/** Insights: the recorder around each turn, where ratings go, and what "delete my data" erases. */
+/** Insights: the recorder around each turn and where ratings go (both absent when insights are off), and what "delete my data" erases. */
 export interface InsightsWiring {
-  recorder: Middleware;
-  csat: CsatPort;
+  recorder?: Middleware;
+  csat?: CsatPort;
   erase: (context: TurnContext) => Promise<void>;
 }
 
@@ -68,7 +68,7 @@ export function buildBot({ content, checks, nlu, thresholds, storage, events = I
 
   const journal = new FixJournal(conversationState.createProperty<JournalFix[]>('journal'), content.messages);
 
-  const csat = insights ? { port: insights.csat, asked: conversationState.createProperty<boolean>('csatAsked') } : undefined;
+  const csat = insights?.csat ? { port: insights.csat, asked: conversationState.createProperty<boolean>('csatAsked') } : undefined;
   const dialog = new MainDialog({ content, checks, thresholds, progress, history, events, journal, ...(handoff ? { handoff: handoff.port } : {}), ...(csat ? { csat } : {}) });
   const bot = new TroubleshootingBot({ conversationState, userState, dialog, dialogState, welcomed });
   const teams = teamsMiddleware(handoff ? { botIsQuiet: handoff.holds } : {});
@@ -82,7 +82,7 @@ export function buildBot({ content, checks, nlu, thresholds, storage, events = I
       new TurnOrderMiddleware(recentIds),
       // Insights are written once the rest of the turn has completed; "delete my data" comes before any relay or dialog.
       ...(insights
-        ? [insights.recorder, new DeleteMyDataMiddleware({ phrases: content.messages.deleteDataPhrases, erase: insights.erase, conversationState, reply: content.messages.text.data_deleted })]
+        ? [...(insights.recorder ? [insights.recorder] : []), new DeleteMyDataMiddleware({ phrases: content.messages.deleteDataPhrases, erase: insights.erase, conversationState, reply: content.messages.text.data_deleted })]
         : []),
       ...(handoff?.agentMiddleware ?? []),
       ...teams.turn,
