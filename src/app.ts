@@ -31,10 +31,15 @@ import { createTurnTracker } from './server/turn-tracker';
 import { AppleStatusClient } from './status';
 import { SqliteStorage } from './storage';
 import { registerWebRoutes } from './web/static-routes';
-import { registerAgentRoutes, setUpHandoff } from './handoff';
+import { registerAgentRoutes, registerSessionRoutes, setUpHandoff } from './handoff';
+import { createAgentAuth } from './handoff/agent-auth';
 import type { AgentDeskService } from './handoff';
 import { createTeamsAgents } from './handoff/teams-agents';
 import type { TeamsAgents } from './handoff/teams-agents';
+import { registerAdminRoutes } from './insights/admin-routes';
+import { InsightsStore } from './insights/insights-store';
+import { stepOrderOf } from './insights/period';
+import { PROJECT_ROOT } from './project';
 
 export interface App {
   server: Server;
@@ -46,6 +51,8 @@ export interface App {
   agentDesk: AgentDeskService;
   /** Agents in Teams (their proactive messages). */
   teamsAgents: TeamsAgents;
+  /** Outcomes, funnel, CSAT and the understanding inbox, on the state database (what /admin shows). */
+  insights: InsightsStore;
   /** The default console account's one-off password, when no AGENT_ACCOUNTS are set and the server is on loopback. */
   oneOffAgentPassword?: string;
   /** Starts listening; resolves to a base URL this machine can reach it at. */
@@ -94,6 +101,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const botEvents = createBotEventHub((error) => log.warn('a bot event listener failed', { error: String(error) }));
   botEvents.subscribe(metrics.botEvents);
   const handoff = setUpHandoff({ config, database: storage.database, content, nlu, thresholds, log });
+  const insights = new InsightsStore(storage.database);
   // Teams agents need the bot's conversation state and the adapter, made below; their middleware is installed now.
   let teamsAgents: TeamsAgents | undefined;
   const teamsAgentMiddleware = { onTurn: (context: TurnContext, next: () => Promise<void>) => teamsAgents!.middleware.onTurn(context, next) };
@@ -166,17 +174,18 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   });
   // The web widget: demo page, widget.js, Web Chat's bundle, and its Direct Line (built-in or Azure).
   registerWebRoutes(server);
-  if (consoleDesk) {
-    registerAgentRoutes(server, {
-      desk: handoff.desk,
-      accounts: handoff.accounts,
-      sessions: handoff.sessions,
-      throttle: handoff.throttle,
-      publicUrl: config.directLine.publicUrl,
-      pageDir: handoff.pageDir,
-      log,
-    });
-  }
+  // One sign-in for the console and the insights; it stays on with an external desk, for /admin.
+  const { accounts, sessions } = handoff;
+  const auth = createAgentAuth({ accounts, sessions, publicUrl: config.directLine.publicUrl });
+  registerSessionRoutes(server, { accounts, sessions, auth, throttle: handoff.throttle, publicUrl: config.directLine.publicUrl, log });
+  if (consoleDesk) registerAgentRoutes(server, { desk: handoff.desk, accounts, sessions, auth, pageDir: handoff.pageDir, log });
+  registerAdminRoutes(server, {
+    insights,
+    auth,
+    stepOrder: stepOrderOf(content.fixes),
+    pageDir: join(PROJECT_ROOT, 'src', 'web', 'public', 'admin'),
+    log,
+  });
   handoff.desks.registerRoutes(server, log);
   const directLine = setUpDirectLine(server, { config, log, selfUrl: ownUrl });
 
@@ -214,6 +223,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     metrics,
     agentDesk: handoff.desk,
     teamsAgents,
+    insights,
     ...(handoff.oneOffPassword ? { oneOffAgentPassword: handoff.oneOffPassword } : {}),
     async listen() {
       await new Promise<void>((resolve, reject) => {
