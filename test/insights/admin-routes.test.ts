@@ -185,6 +185,31 @@ describe('the insights API (/admin/api)', () => {
   });
 });
 
+test('with an external desk the console is off, but its sign-in still opens /admin', async () => {
+  const bot = await startBot({
+    env: {
+      AGENT_ACCOUNTS: `Sam:admin:${hashPassword(PASSWORD)}`,
+      HANDOFF_DESK: 'chatwoot',
+      // Nothing listens here: no hand-off happens in this test.
+      CHATWOOT_URL: 'http://127.0.0.1:9',
+      CHATWOOT_ACCOUNT_ID: '1',
+      CHATWOOT_INBOX_ID: '7',
+      CHATWOOT_API_TOKEN: 'token',
+      CHATWOOT_WEBHOOK_SECRET: 'a webhook secret of some length',
+    },
+  });
+  try {
+    expect((await fetch(`${bot.url}/agent`)).status).toBe(404);
+    const sam = new AgentClient(bot.url);
+    expect((await sam.signIn('Sam', PASSWORD)).status).toBe(200);
+    expect((await sam.call('GET', '/agent/api/queue')).status).toBe(404);
+    expect((await fetch(`${bot.url}/admin`)).status).toBe(200);
+    expect((await sam.call('GET', '/admin/api/inbox')).status).toBe(200);
+  } finally {
+    await bot.close();
+  }
+});
+
 /** A call whose answer may not be JSON (the CSV). */
 async function raw(client: AgentClient, method: string, path: string, body?: unknown): Promise<{ status: number; text: string; json: { error: { code: string; message: string } } | undefined; headers: Headers }> {
   const headers: Record<string, string> = { 'x-agent-console': '1' };
