@@ -34,10 +34,14 @@ import { createTurnTracker } from './server/turn-tracker';
 import { AppleStatusClient } from './status';
 import { SqliteStorage } from './storage';
 import { registerWebRoutes } from './web/static-routes';
-import { registerAgentRoutes, setUpHandoff } from './handoff';
+import { registerAgentRoutes, registerSessionRoutes, setUpHandoff } from './handoff';
+import { createAgentAuth } from './handoff/agent-auth';
 import type { AgentDeskService } from './handoff';
 import { createTeamsAgents } from './handoff/teams-agents';
 import type { TeamsAgents } from './handoff/teams-agents';
+import { registerAdminRoutes } from './insights/admin-routes';
+import { stepOrderOf } from './insights/period';
+import { PROJECT_ROOT } from './project';
 
 export interface App {
   server: Server;
@@ -190,17 +194,18 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   });
   // The web widget: demo page, widget.js, Web Chat's bundle, and its Direct Line (built-in or Azure).
   registerWebRoutes(server);
-  if (consoleDesk) {
-    registerAgentRoutes(server, {
-      desk: handoff.desk,
-      accounts: handoff.accounts,
-      sessions: handoff.sessions,
-      throttle: handoff.throttle,
-      publicUrl: config.directLine.publicUrl,
-      pageDir: handoff.pageDir,
-      log,
-    });
-  }
+  // One sign-in for the console and the insights; it stays on with an external desk, for /admin.
+  const { accounts, sessions } = handoff;
+  const auth = createAgentAuth({ accounts, sessions, publicUrl: config.directLine.publicUrl });
+  registerSessionRoutes(server, { accounts, sessions, auth, throttle: handoff.throttle, publicUrl: config.directLine.publicUrl, log });
+  if (consoleDesk) registerAgentRoutes(server, { desk: handoff.desk, accounts, sessions, auth, pageDir: handoff.pageDir, log });
+  registerAdminRoutes(server, {
+    insights,
+    auth,
+    stepOrder: stepOrderOf(content.fixes),
+    pageDir: join(PROJECT_ROOT, 'src', 'web', 'public', 'admin'),
+    log,
+  });
   handoff.desks.registerRoutes(server, log);
   const directLine = setUpDirectLine(server, { config, log, selfUrl: ownUrl });
 

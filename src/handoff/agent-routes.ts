@@ -1,11 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../log';
 import { HttpError } from '../server/http-error';
 import { routeHandler } from '../server/route-handler';
+import { assetType, HTML, serveStaticFile } from '../web/static-file';
 import type { AgentAccount } from './agent-accounts';
+import type { AgentAuth } from './agent-auth';
+import { cookie, SESSION_COOKIE, sessionCookies } from './agent-auth';
 import { verifyPassword } from './agent-accounts';
 import type { AgentSessions } from './agent-sessions';
 import { SESSION_HOURS } from './agent-sessions';
@@ -13,14 +14,22 @@ import { HandoffConflictError, HandoffForbiddenError, HandoffNotFoundError } fro
 import type { LoginThrottle } from './login-throttle';
 import type { AgentDeskService, AgentIdentity, HandoffFeedEvent } from './types';
 
-export interface AgentRoutesOptions {
-  desk: AgentDeskService;
+export interface SessionRoutesOptions {
   /** The console's accounts by name (Map: names are user input). */
   accounts: ReadonlyMap<string, AgentAccount>;
   sessions: AgentSessions;
+  auth: AgentAuth;
   throttle: LoginThrottle;
-  /** PUBLIC_URL, or empty: this server's origin for the CSRF check. */
+  /** PUBLIC_URL, or empty: whether the cookie is Secure. */
   publicUrl: string;
+  log: Logger;
+}
+
+export interface AgentRoutesOptions {
+  desk: AgentDeskService;
+  accounts: ReadonlyMap<string, AgentAccount>;
+  sessions: AgentSessions;
+  auth: AgentAuth;
   /** Where the console page's files are (index.html and its assets). */
   pageDir: string;
   log: Logger;
@@ -28,67 +37,18 @@ export interface AgentRoutesOptions {
   pingMs?: number;
 }
 
-export const SESSION_COOKIE = 'agent_session';
 const MAX_TEXT = 4000;
 const HANDOFF_ID = /^[A-Za-z0-9-]{1,64}$/;
-const ASSET = /^[A-Za-z0-9][A-Za-z0-9._-]{0,100}\.(js|css|png|svg|ico|woff2|json)$/;
-const TYPES = new Map([
-  ['js', 'text/javascript; charset=utf-8'],
-  ['css', 'text/css; charset=utf-8'],
-  ['png', 'image/png'],
-  ['svg', 'image/svg+xml'],
-  ['ico', 'image/x-icon'],
-  ['woff2', 'font/woff2'],
-  ['json', 'application/json'],
-]);
-/** The console page loads nothing from elsewhere and runs no inline code. */
-export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
 
 /**
- * The agent console: its page (/agent, /agent/assets/*) and its JSON API
- * (/agent/api/*). Every API call but sign-in needs a session; every non-GET
- * call must carry `X-Agent-Console: 1` from this server's own origin (CSRF);
- * an agent sees and acts on waiting hand-offs and on the ones they hold.
+ * Sign-in, sign-out and "who am I" (/agent/api/session, /agent/api/me): the
+ * one session both the console and the insights (/admin) use, so these stay
+ * on when an external desk turns the console off.
  */
-export function registerAgentRoutes(server: Server, options: AgentRoutesOptions): void {
-  const { desk, accounts, sessions, throttle, publicUrl, pageDir, log } = options;
-  const handle = routeHandler(log);
-  const route = (name: string, fn: (req: Request, res: Response) => Promise<void>) => handle(name, (req, res) => deskErrors(() => fn(req, res)));
-
-  const agentOf = (req: IncomingMessage): AgentIdentity => {
-    const id = cookie(req, SESSION_COOKIE);
-    if (!id) throw new HttpError('AGENT_UNAUTHENTICATED');
-    const found = sessions.lookup(id, accounts);
-    if (found.kind === 'expired') throw new HttpError('AGENT_UNAUTHENTICATED', 'The session has expired.');
-    if (found.kind === 'unknown') throw new HttpError('AGENT_FORBIDDEN');
-    return found.agent;
-  };
-  const csrf = (req: IncomingMessage): void => {
-    if (req.headers['x-agent-console'] !== '1') throw new HttpError('CSRF_REJECTED');
-    const site = String(req.headers['sec-fetch-site'] ?? '').toLowerCase();
-    if (site === 'cross-site' || site === 'same-site') throw new HttpError('CSRF_REJECTED');
-    const origin = req.headers.origin;
-    if (origin === undefined) return;
-    const own = publicUrl ? [publicUrl.toLowerCase()] : [`http://${req.headers.host ?? ''}`, `https://${req.headers.host ?? ''}`].map((o) => o.toLowerCase());
-    if (!own.includes(origin.toLowerCase())) throw new HttpError('CSRF_REJECTED');
-  };
-  const handoffId = (req: Request): string => {
-    const id = String((req.params as Record<string, unknown> | undefined)?.id ?? '');
-    if (!HANDOFF_ID.test(id)) throw new HttpError('HANDOFF_NOT_FOUND');
-    return id;
-  };
-
-  // --- the page ---
-  server.get('/agent', handle('/agent', async (_req, res) => servePage(res, join(pageDir, 'index.html'), 'text/html; charset=utf-8')));
-  server.get(
-    '/agent/assets/:file',
-    handle('/agent/assets', async (req, res) => {
-      const file = String((req.params as Record<string, unknown>).file ?? '');
-      const m = ASSET.exec(file);
-      if (!m) throw new HttpError('NOT_FOUND');
-      servePage(res, join(pageDir, file), TYPES.get(m[1]!)!);
-    }),
-  );
+export function registerSessionRoutes(server: Server, options: SessionRoutesOptions): void {
+  const { accounts, sessions, auth, throttle, publicUrl, log } = options;
+  const { agentOf, csrf } = auth;
+  const route = routeHandler(log);
 
   // --- sign-in ---
   server.post(
@@ -114,7 +74,7 @@ export function registerAgentRoutes(server: Server, options: AgentRoutesOptions)
       }
       throttle.succeeded(address, name);
       const session = sessions.create(account);
-      res.header('Set-Cookie', sessionCookie(req, publicUrl, session.id, SESSION_HOURS * 3600));
+      res.setHeader('Set-Cookie', sessionCookies(req, publicUrl, session.id, SESSION_HOURS * 3600));
       res.header('Cache-Control', 'no-store');
       log.info('agent signed in', { agent: account.name });
       res.send(200, { agent: { id: `console:${account.name}`, name: account.name, role: account.role } });
@@ -127,7 +87,7 @@ export function registerAgentRoutes(server: Server, options: AgentRoutesOptions)
       csrf(req);
       const id = cookie(req, SESSION_COOKIE);
       if (id) sessions.end(id);
-      res.header('Set-Cookie', sessionCookie(req, publicUrl, '', 0));
+      res.setHeader('Set-Cookie', sessionCookies(req, publicUrl, '', 0));
       res.writeHead(204);
       res.end();
     }),
@@ -145,6 +105,34 @@ export function registerAgentRoutes(server: Server, options: AgentRoutesOptions)
         return void res.send(error.status, { ...error.toBody(), accountsConfigured: accounts.size > 0 });
       }
       res.send(200, { agent: { id: agent.id, name: agent.name, role: agent.role } });
+    }),
+  );
+}
+
+/**
+ * The agent console: its page (/agent, /agent/assets/*) and its JSON API
+ * (/agent/api/*; sign-in is registerSessionRoutes'). Every API call needs a session; every non-GET
+ * call must carry `X-Agent-Console: 1` from this server's own origin (CSRF);
+ * an agent sees and acts on waiting hand-offs and on the ones they hold.
+ */
+export function registerAgentRoutes(server: Server, options: AgentRoutesOptions): void {
+  const { desk, accounts, sessions, auth, pageDir, log } = options;
+  const { agentOf, csrf } = auth;
+  const handle = routeHandler(log);
+  const route = (name: string, fn: (req: Request, res: Response) => Promise<void>) => handle(name, (req, res) => deskErrors(() => fn(req, res)));
+  const handoffId = (req: Request): string => {
+    const id = String((req.params as Record<string, unknown> | undefined)?.id ?? '');
+    if (!HANDOFF_ID.test(id)) throw new HttpError('HANDOFF_NOT_FOUND');
+    return id;
+  };
+
+  // --- the page ---
+  server.get('/agent', handle('/agent', async (_req, res) => serveStaticFile(res, join(pageDir, 'index.html'), HTML)));
+  server.get(
+    '/agent/assets/:file',
+    handle('/agent/assets', async (req, res) => {
+      const file = String((req.params as Record<string, unknown>).file ?? '');
+      serveStaticFile(res, join(pageDir, file), assetType(file));
     }),
   );
 
@@ -241,30 +229,4 @@ function visibleTo(event: HandoffFeedEvent, agent: AgentIdentity, desk: AgentDes
   if (event.type !== 'message' && event.type !== 'typing') return true;
   const view = desk.get(event.handoffId);
   return !!view && (view.state !== 'active' || view.agent?.id === agent.id);
-}
-
-function cookie(req: IncomingMessage, name: string): string | undefined {
-  for (const part of String(req.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || undefined;
-  }
-  return undefined;
-}
-
-function sessionCookie(req: IncomingMessage, publicUrl: string, value: string, maxAge: number): string {
-  const https = publicUrl.startsWith('https://') || (req.socket as { encrypted?: boolean }).encrypted === true || req.headers['x-forwarded-proto'] === 'https';
-  return `${SESSION_COOKIE}=${value}; Path=/agent; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${https ? '; Secure' : ''}`;
-}
-
-/** The console's own files, read when asked (the console page is optional until it is installed). */
-function servePage(res: Response, file: string, type: string): void {
-  if (!existsSync(file)) throw new HttpError('NOT_FOUND');
-  res.sendRaw(200, readFileSync(file), {
-    'Content-Type': type,
-    'Cache-Control': 'no-cache',
-    'Content-Security-Policy': CONSOLE_CSP,
-    'X-Content-Type-Options': 'nosniff',
-    'X-Frame-Options': 'DENY',
-    'Referrer-Policy': 'no-referrer',
-  });
 }

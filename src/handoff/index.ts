@@ -25,7 +25,7 @@ import type { Desks } from './desks';
 import { parseSupportHours } from './support-hours';
 import { transcriptLines } from './transcript-lines';
 
-export { registerAgentRoutes } from './agent-routes';
+export { registerAgentRoutes, registerSessionRoutes } from './agent-routes';
 export type { AgentDesk, DeskLink, HandoffRequest, HandoffStatusValue } from './desk';
 export type { AgentDeskService } from './types';
 

@@ -42,6 +42,11 @@ export const ERRORS = {
   CSRF_REJECTED: { status: 403, message: 'Send the header "X-Agent-Console: 1" from this server\'s own pages.' },
   HANDOFF_NOT_FOUND: { status: 404, message: 'No such hand-off.' },
   HANDOFF_CONFLICT: { status: 409, message: 'The hand-off is not in a state that allows this (someone may have accepted it already).' },
+  // The insights dashboard's API (/admin/api).
+  ADMIN_ROLE_REQUIRED: { status: 403, message: 'The insights are for accounts with the admin role.' },
+  BAD_PERIOD: { status: 400, message: 'The period is not valid.' },
+  INBOX_ITEM_NOT_FOUND: { status: 404, message: 'No such message in the understanding inbox (or it was already imported).' },
+  BAD_INBOX_REVIEW: { status: 400, message: 'Send {"label": "<intent name>"} with one of the bot\'s intents (or "none"), or {"dismiss": true}.' },
   // Chatwoot's webhook (/api/handoff/chatwoot).
   CHATWOOT_SIGNATURE_REJECTED: { status: 401, message: "Send X-Chatwoot-Timestamp (within 5 minutes) and X-Chatwoot-Signature made with the inbox's webhook secret." },
   BAD_AGENT_REQUEST: { status: 400, message: 'Send JSON with the fields this address needs (text of 1 to 4,000 characters; name and password).' },

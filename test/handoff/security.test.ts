@@ -50,13 +50,14 @@ describe('the agent API', () => {
     }
   });
 
-  test('sets the session cookie HttpOnly, SameSite=Strict, on /agent only', async () => {
+  test("sets the session cookie HttpOnly, SameSite=Strict, on / (the console and the insights share it), and expires the old /agent one", async () => {
     const answer = await new AgentClient(bot.url).signIn('Alex', PASSWORD);
     const cookie = answer.headers.get('set-cookie')!;
     expect(cookie).toMatch(/^agent_session=[A-Za-z0-9_-]{43};/);
     expect(cookie).toMatch(/; HttpOnly/);
     expect(cookie).toMatch(/; SameSite=Strict/);
-    expect(cookie).toMatch(/; Path=\/agent/);
+    expect(cookie).toMatch(/^agent_session=[^;]+; Path=\/;/);
+    expect(cookie).toMatch(/, agent_session=; Path=\/agent; HttpOnly; SameSite=Strict; Max-Age=0$/);
   });
 
   test.each([

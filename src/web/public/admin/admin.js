@@ -106,7 +106,8 @@
     $('r-csat').textContent = f.csat.answers + ' answers';
 
     chart('chart-outcomes', 'doughnut', OUTCOMES.map(function (k) { return OUTCOME_NAMES[k]; }), OUTCOMES.map(function (k) { return f.outcomes[k]; }));
-    chart('chart-fixes', 'bar', f.resolvedByFix.map(function (r) { return r.fix; }), f.resolvedByFix.map(function (r) { return r.resolved; }), { indexAxis: 'y' });
+    // Every fix named on the axis (chart.js would skip labels when space is short).
+    chart('chart-fixes', 'bar', f.resolvedByFix.map(function (r) { return r.fix; }), f.resolvedByFix.map(function (r) { return r.resolved; }), { indexAxis: 'y', scales: { y: { ticks: { autoSkip: false } } } });
     chart('chart-csat', 'bar', ['1', '2', '3', '4', '5'], f.csat.distribution);
 
     var box = $('funnels');
