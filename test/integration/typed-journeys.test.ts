@@ -31,6 +31,7 @@ const SAYINGS = {
   backupSize: ['it says 3.4 gb'],
   freeSpace: ['i have about 1 gb left'],
   noPerson: ['no thanks, i will write to them myself'],
+  noRating: ['nah', 'no thanks', 'not now'],
 };
 
 /** A first message naming each fix's symptom, in a user's words. */
@@ -66,6 +67,7 @@ async function walk(c: Conversation, first: Turn, succeedAt: string | undefined)
     if (buttons.length === 0) return { fixes, last: turn, said, turns };
     let words: string;
     if (buttons.includes(text.handoff_no!)) words = say(SAYINGS.noPerson, counter);
+    else if (buttons.includes(text.csat_skip!)) words = say(SAYINGS.noRating, counter);
     else if (buttons.includes(text.choice_done!)) words = say(SAYINGS.done, counter);
     else if (buttons.includes(text.verify_yes!)) words = current === succeedAt ? say(SAYINGS.worked, counter) : say(SAYINGS.stillFailing, counter);
     else if (turn.text.includes('Home button')) words = say(SAYINGS.faceId, counter);
@@ -128,8 +130,11 @@ async function solvedByTyping(bot: RunningBot, id: string, f: FixYaml): Promise<
   const c = new Conversation(bot.channel);
   const first = await c.say(SYMPTOMS[id]!);
   expect(first.text).toContain(f.intro);
-  const { fixes, last } = await walk(c, first, id);
+  const { fixes, last, turns } = await walk(c, first, id);
   expect(fixes[0]).toBe(id);
-  expect(last.text).toContain(fill(text.solved!, { title: f.title }));
+  // Solved, then the optional rating, declined by typing.
+  const solved = turns.find((t) => t.text.includes(fill(text.solved!, { title: f.title })))!;
+  expect(solved.text).toContain(text.csat_ask);
+  expect(last.text).toBe(text.csat_skipped);
   expect(bot.errors).toEqual([]);
 }
