@@ -117,6 +117,8 @@ const SCHEMA = `
 `;
 
 const nowIso = (): string => new Date().toISOString();
+/** An inbox message is kept up to this many characters (a reviewer needs the gist; the body limit is 256 KiB). */
+const MAX_TEXT = 2000;
 
 export class InsightsStore {
   private readonly insertEvent: Database.Statement<[string, string, string, string | null, string | null]>;
@@ -153,13 +155,13 @@ export class InsightsStore {
     if (!Number.isInteger(answer.score) || answer.score < 1 || answer.score > 5) throw new RangeError('CSAT score must be 1..5');
     const result = this.db
       .prepare('INSERT OR IGNORE INTO insight_csat (conversation, at, score, comment, after) VALUES (?, ?, ?, ?, ?)')
-      .run(answer.conversation, answer.at ?? nowIso(), answer.score, answer.comment ? redact(answer.comment) : null, answer.after);
+      .run(answer.conversation, answer.at ?? nowIso(), answer.score, answer.comment ? redact(answer.comment).slice(0, MAX_TEXT) : null, answer.after);
     return result.changes === 1;
   }
 
   /** Adds a comment to the rating already given in this conversation. */
   commentCsat(conversation: string, comment: string): void {
-    this.db.prepare('UPDATE insight_csat SET comment = ? WHERE conversation = ?').run(redact(comment), conversation);
+    this.db.prepare('UPDATE insight_csat SET comment = ? WHERE conversation = ?').run(redact(comment).slice(0, MAX_TEXT), conversation);
   }
 
   csatIn(period: Period): { conversation: string; at: string; score: number; comment: string | null; after: CsatAfter }[] {
@@ -174,7 +176,7 @@ export class InsightsStore {
   addToInbox(item: { conversation: string; text: string; reason: InboxReason; readings: InboxItem['readings']; at?: string }): void {
     this.db
       .prepare('INSERT INTO insight_inbox (conversation, at, text, reason, readings) VALUES (?, ?, ?, ?, ?)')
-      .run(item.conversation, item.at ?? nowIso(), redact(item.text), item.reason, JSON.stringify(item.readings.slice(0, 3)));
+      .run(item.conversation, item.at ?? nowIso(), redact(item.text).slice(0, MAX_TEXT), item.reason, JSON.stringify(item.readings.slice(0, 3)));
   }
 
   /**

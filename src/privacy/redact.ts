@@ -6,9 +6,10 @@
  * "3.4 GB", "iOS 17.2").
  */
 
-const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
+// Bounded repeats and a start only where a token starts: a 256 KiB message must take linear time, not quadratic.
+const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63}){0,8}\.\p{L}{2,24}/gu;
 // A phone number: optional +, then digits with spaces, dots, dashes or brackets between them, 7+ digits in all.
-const PHONE = /(?<![\p{L}\p{N}])\+?\(?\d[\d\s().-]{5,}\d(?![\p{L}\p{N}])/gu;
+const PHONE = /(?<![\p{L}\p{N}])\+?\(?\d[\d\s().-]{5,24}\d(?![\p{L}\p{N}])/gu;
 const LONG_DIGITS = /\d{6,}/g;
 const MIN_PHONE_DIGITS = 7;
 

@@ -24,3 +24,16 @@ describe('redact', () => {
     expect(redact(text)).toBe(text);
   });
 });
+
+describe('redact on hostile input', () => {
+  it.each([
+    ['a long run of letters', 'a'.repeat(250_000)],
+    ['a long run of digits and spaces', '1 '.repeat(120_000)],
+    ['a long run of address characters', 'a.b-c_'.repeat(40_000)],
+  ])('takes linear time on %s (a message near the 256 KiB limit)', (_name, text) => {
+    const start = process.hrtime.bigint();
+    redact(text);
+    // Generous: quadratic behaviour here takes minutes, linear well under a second.
+    expect(Number(process.hrtime.bigint() - start) / 1e6).toBeLessThan(5_000);
+  });
+});
