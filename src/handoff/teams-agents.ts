@@ -1,3 +1,5 @@
+import { MESSAGE_KEYS } from '../content/types';
+import type { MessageKey } from '../content/types';
 import { ActivityTypes, CardFactory, TurnContext } from 'botbuilder-core';
 import type { Activity, Attachment, ConversationReference, ConversationState, Middleware, Storage } from 'botbuilder-core';
 import { ADAPTIVE_CARD_VERSION } from '../channels/teams/adaptive-choice-card';
@@ -7,25 +9,9 @@ import type { Logger } from '../log';
 import { HandoffConflictError, HandoffForbiddenError, HandoffNotFoundError } from './errors';
 import type { AgentDeskService, AgentIdentity, HandoffFeedEvent, HandoffView } from './types';
 
-/** What the bot says to agents in Teams (dialogs/messages.yaml). */
-export const TEAMS_AGENT_TEXT_KEYS = [
-  'agent_card_heading',
-  'agent_card_asked',
-  'agent_card_fixes',
-  'agent_card_sizes',
-  'agent_card_devices',
-  'agent_card_accept',
-  'agent_queue_empty',
-  'agent_queue_heading',
-  'agent_accepted',
-  'agent_taken',
-  'agent_no_such',
-  'agent_busy',
-  'agent_ended',
-  'agent_nothing_to_end',
-  'agent_user_gone',
-] as const;
-export type TeamsAgentTextKey = (typeof TEAMS_AGENT_TEXT_KEYS)[number];
+/** What the bot says to agents in Teams: the `agent_*` messages of dialogs/messages.yaml. */
+export type TeamsAgentTextKey = Extract<MessageKey, `agent_${string}`>;
+export const TEAMS_AGENT_TEXT_KEYS = MESSAGE_KEYS.filter((key): key is TeamsAgentTextKey => key.startsWith('agent_'));
 
 /** The Action.Submit data of a request card's Accept button (no `choice`/`text` field: CardSubmitMiddleware leaves it alone). */
 export const ACCEPT_ACTION = 'accept';

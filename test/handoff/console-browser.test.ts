@@ -7,48 +7,38 @@
  * states: a lost live feed, another agent first, no accounts, the inbox of
  * messages left.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { browserDescribe, openBrowser, screenshotsDir } from '../support/browser';
+import type { OpenBrowser } from '../support/browser';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { hashPassword } from '../../src/handoff/agent-accounts';
 import { Conversation } from '../integration/harness';
 import { startBot } from '../support/running-bot';
 import type { RunningBot } from '../support/running-bot';
 
-const ROOT = join(__dirname, '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
-const runnable = existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!runnable) {
-  // Only outside CI: in CI a missing browser must fail, not pass silently.
-  console.warn(`SKIPPED agent console browser test: ${CHROMIUM} is missing (apt-get install -y chromium). It always runs in CI.`);
-}
+const inBrowser = browserDescribe('agent console browser test');
 
 const PASSWORD = 'correct horse battery staple';
 // The bot's own **bold** is drawn as bold; a user's stays as typed.
 const PAYLOAD = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><b>bold</b> **not bold**';
-/** Screenshots refresh docs/ only when asked (UPDATE_SCREENSHOTS=1); a normal run leaves the tree clean. */
-const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(ROOT, 'docs') : mkdtempSync(join(tmpdir(), 'console-shots-'));
+const SHOTS = screenshotsDir('console');
 
-(runnable ? describe : describe.skip)('the agent console in a browser', () => {
+inBrowser('the agent console in a browser', () => {
   let bot: RunningBot;
   let context: BrowserContext;
-  let profile: string;
+  let browser: OpenBrowser | undefined;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: .ci/run installs it (apt-get install -y chromium)`);
     const hash = hashPassword(PASSWORD);
     bot = await startBot({ env: { AGENT_ACCOUNTS: `Alex:agent:${hash},Sam:agent:${hash}` } });
-    profile = mkdtempSync(join(tmpdir(), 'console-chromium-'));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    browser = await openBrowser('console', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    context = browser.context;
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await bot?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
     if (!process.env.UPDATE_SCREENSHOTS) rmSync(SHOTS, { recursive: true, force: true });
   });
 

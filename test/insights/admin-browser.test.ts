@@ -6,48 +6,38 @@
  * text; labelling takes a message out of the open list; an agent-role
  * account is told the page is for admins.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { browserDescribe, openBrowser, screenshotsDir } from '../support/browser';
+import type { OpenBrowser } from '../support/browser';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { hashPassword } from '../../src/handoff/agent-accounts';
 import type { InsightsStore, OutcomeKind } from '../../src/insights/insights-store';
 import { startBot } from '../support/running-bot';
 import type { RunningBot } from '../support/running-bot';
 
-const ROOT = join(__dirname, '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
-const runnable = existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!runnable) {
-  // Only outside CI: in CI a missing browser must fail, not pass silently.
-  console.warn(`SKIPPED insights dashboard browser test: ${CHROMIUM} is missing (apt-get install -y chromium). It always runs in CI.`);
-}
+const inBrowser = browserDescribe('insights dashboard browser test');
 
 const PASSWORD = 'correct horse battery staple';
 const PAYLOAD = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
-/** Screenshots refresh docs/ only when asked (UPDATE_SCREENSHOTS=1); a normal run leaves the tree clean. */
-const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(ROOT, 'docs') : mkdtempSync(join(tmpdir(), 'admin-shots-'));
+const SHOTS = screenshotsDir('admin');
 
-(runnable ? describe : describe.skip)('the insights dashboard in a browser', () => {
+inBrowser('the insights dashboard in a browser', () => {
   let bot: RunningBot;
   let context: BrowserContext;
-  let profile: string;
+  let browser: OpenBrowser | undefined;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: .ci/run installs it (apt-get install -y chromium)`);
     const hash = hashPassword(PASSWORD);
     bot = await startBot({ env: { AGENT_ACCOUNTS: `Alex:agent:${hash},Sam:admin:${hash}` } });
     seed(bot);
-    profile = mkdtempSync(join(tmpdir(), 'admin-chromium-'));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 } });
+    browser = await openBrowser('admin', { viewport: { width: 1280, height: 900 } });
+    context = browser.context;
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await bot?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
     if (!process.env.UPDATE_SCREENSHOTS) rmSync(SHOTS, { recursive: true, force: true });
   });
 

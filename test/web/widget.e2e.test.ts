@@ -3,39 +3,29 @@
  * the demo page, the launcher, Web Chat on the built-in Direct Line, buttons,
  * minimise, reload-and-resume, and a phone-sized viewport.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { browserDescribe, openBrowser, screenshotsDir } from '../support/browser';
+import type { OpenBrowser } from '../support/browser';
 import type { BrowserContext, Page } from 'playwright-core';
-import { ROOT, call, startApp } from '../directline/harness';
+import { call, startApp } from '../directline/harness';
 import type { Running } from '../directline/harness';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
-const runnable = existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!runnable) {
-  // Only outside CI: in CI a missing browser must fail, not pass silently.
-  console.warn(`SKIPPED web widget browser test: ${CHROMIUM} is missing (apt-get install -y chromium). It always runs in CI.`);
-}
+const inBrowser = browserDescribe('web widget browser test');
 
-(runnable ? describe : describe.skip)('the web widget in a browser', () => {
+inBrowser('the web widget in a browser', () => {
   let running: Running;
   let context: BrowserContext;
-  let profile: string;
+  let browser: OpenBrowser | undefined;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: .ci/run installs it (apt-get install -y chromium)`);
     running = await startApp();
-    profile = mkdtempSync(join(tmpdir(), 'widget-chromium-'));
-    // A persistent context is how playwright takes a --user-data-dir: a fresh profile every run.
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 820 } });
+    browser = await openBrowser('widget', { viewport: { width: 1280, height: 820 } });
+    context = browser.context;
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await running?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   const transcript = (page: Page) => page.locator('[role="dialog"] .webchat__basic-transcript');
@@ -115,8 +105,7 @@ if (!runnable) {
   }, 60_000);
 });
 
-/** Screenshots refresh docs/ only when asked (UPDATE_SCREENSHOTS=1); a normal run leaves the tree clean. */
-const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(ROOT, 'docs') : mkdtempSync(join(tmpdir(), 'widget-shots-'));
+const SHOTS = screenshotsDir('widget');
 
 /** For the screenshots only: let Web Chat finish scrolling and drop its transient "Connecting…". */
 async function settle(page: Page): Promise<void> {
