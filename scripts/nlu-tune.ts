@@ -4,7 +4,8 @@
  * with the development set's misclassified messages. It never reads the
  * frozen splits: those are measured only by `npm run nlu:eval`, rarely.
  *
- * Options: --folds N (5), --options JSON (deep-merged over the defaults, e.g.
+ * Options: --folds N (5), --seeds N (1: cross-validation repeated over N fold
+ * splits and training orders, and their mean), --options JSON (deep-merged over the defaults, e.g.
  * '{"features":{"charWeight":0.4}}'), --errors (print the dev errors), --cv-errors,
  * --no-cv.
  */
@@ -40,10 +41,18 @@ function main(): void {
   const mixed = evaluate(nlu, dev.mixed);
   console.log(`trained in ${trainMs} ms on ${flatten(groups).length} examples`);
   if (!process.argv.includes('--no-cv')) {
-    const cv = summarize(crossValidate(flatten(groups), folds, options));
-    console.log(line('CV', cv));
+    // Seed s shuffles the folds (7 + s) and the training order (softmax seed + s): one split is one draw.
+    const seeds = Number(argValue('--seeds') ?? 1);
+    const runs = Array.from({ length: seeds }, (_, s) =>
+      summarize(crossValidate(flatten(groups), folds, { ...options, softmax: { ...options.softmax, seed: options.softmax.seed + s } }, 7 + s)),
+    );
+    runs.forEach((cv, s) => console.log(line(seeds > 1 ? `CV seed ${s}` : 'CV', cv)));
+    if (seeds > 1) {
+      const mean = (f: (e: Evaluation) => number) => pct(runs.reduce((sum, e) => sum + f(e), 0) / seeds);
+      console.log(`CV mean of ${seeds}: acc ${mean((e) => e.accuracy)} · none recall ${mean((e) => e.noneRecall)} · in-scope→none ${mean((e) => e.inScopeToNone)}`);
+    }
     if (process.argv.includes('--cv-errors')) {
-      for (const p of cv.errors) console.log(`  cv ${p.intent} → ${p.predicted} ${p.confidence.toFixed(2)} (rank ${p.rank}) ${p.text}`);
+      for (const p of runs[0]!.errors) console.log(`  cv ${p.intent} → ${p.predicted} ${p.confidence.toFixed(2)} (rank ${p.rank}) ${p.text}`);
     }
   }
   console.log(line('dev', first));
