@@ -48,3 +48,17 @@ test('pages by 20 with a continuation token, and filters by start date', async (
   expect((await transcripts.getTranscriptActivities('test', 'c1', undefined, new Date(base + 40_000))).items.map((a) => a.text)).toEqual(['m40', 'm41', 'm42', 'm43', 'm44']);
   storage.close();
 });
+
+test('keeps what people wrote redacted, no debugging traces, and deletes what is older than the retention', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'transcripts-'));
+  dirs.push(dir);
+  const { storage, transcripts } = open(join(dir, 'state.sqlite'));
+  const base = { channelId: 'test', conversation: { id: 'c1' }, from: { id: 'u', role: 'user' }, recipient: { id: 'bot' } } as Partial<Activity>;
+  transcripts.logActivity({ ...base, type: 'message', id: 'old', timestamp: new Date('2026-01-01T00:00:00Z'), text: 'old line' } as Activity);
+  transcripts.logActivity({ ...base, type: 'message', id: 'new', timestamp: new Date(), text: 'mail jane@example.com or call +44 7700 900123', value: { note: 'my number is 07700900123' } } as Activity);
+  transcripts.logActivity({ ...base, type: 'trace', id: 'trace', timestamp: new Date(), value: { text: 'jane@example.com' } } as Activity);
+  expect(transcripts.deleteOlderThan('2026-06-01T00:00:00.000Z')).toBe(1);
+  const page = await transcripts.getTranscriptActivities('test', 'c1');
+  expect(page.items.map((a) => [a.type, a.text, a.value])).toEqual([['message', 'mail [email] or call [phone]', { note: 'my number is [phone]' }]]);
+  storage.close();
+});
