@@ -24,9 +24,11 @@ const MiB = 1024 * 1024;
  * Peak resident memory the flood may add to this process, flooding client
  * and server together: generous, because when the garbage collector runs
  * varies with what else the machine does (server alone: see
- * `npm run bench:directline`, about +60 MB for 5,000 starts).
+ * `npm run bench:directline`, about +90 MB for 5,000 starts). Measured here:
+ * +102 MiB when this file runs alone, +322 MiB once inside the whole suite on
+ * a busy machine (the retained heap, the leak check below, stayed at ~6 MiB).
  */
-const RSS_BOUND_BYTES = 320 * MiB;
+const RSS_BOUND_BYTES = 400 * MiB;
 /** Heap still in use once the flood is over and collected: what the app keeps, not what it churned. */
 const RETAINED_BOUND_BYTES = 32 * MiB;
 
