@@ -9,6 +9,14 @@ export const MAX_JSON_DEPTH = 64;
 const NO_BODY_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const UTF8 = new Set(['utf-8', 'utf8']);
 
+/** The bytes each request's JSON came from, for routes that must check a signature over them (webhooks). */
+const rawBodies = new WeakMap<IncomingMessage, Buffer>();
+
+/** The body exactly as received (before parsing), when the body reader read one. */
+export function rawBodyOf(req: IncomingMessage): Buffer | undefined {
+  return rawBodies.get(req);
+}
+
 export interface JsonBodyOptions {
   /** Bodies over this many bytes get 413, checked on Content-Length first and counted while reading. */
   maxBytes: number;
@@ -52,6 +60,7 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number, readi
   const raw = await readAtMost(req, maxBytes);
   reading.done = true;
   if (raw.length === 0) return undefined;
+  rawBodies.set(req, raw);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
