@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { preparedStatements } from '../storage/statements';
 import type { ConversationReference } from 'botbuilder-core';
 import type { HandoffNote, HandoffState, HandoffSummary } from './types';
 
@@ -49,11 +50,14 @@ interface Row {
  * the bot's SQLite database: the queue survives a restart with the state.
  */
 export class HandoffStore {
+  private readonly sql: ReturnType<typeof preparedStatements>;
+
   constructor(
     private readonly db: Database.Database,
     private readonly now: () => Date = () => new Date(),
   ) {
     if (!db) throw new Error('HandoffStore needs a database');
+    this.sql = preparedStatements(db);
     db.exec(`CREATE TABLE IF NOT EXISTS handoffs (
       id TEXT PRIMARY KEY NOT NULL,
       conversation_id TEXT NOT NULL,
@@ -92,8 +96,7 @@ export class HandoffStore {
 
   create(fields: Pick<HandoffRecord, 'conversationId' | 'channelId' | 'userName' | 'summary' | 'reference'>): HandoffRecord {
     const record: HandoffRecord = { id: randomUUID(), state: 'waiting', requestedAt: this.now().toISOString(), ...fields };
-    this.db
-      .prepare(
+    this.sql(
         `INSERT INTO handoffs (id, conversation_id, channel_id, user_name, state, requested_at, summary, reference)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -103,35 +106,34 @@ export class HandoffStore {
   }
 
   get(id: string): HandoffRecord | undefined {
-    const row = this.db.prepare<[string], Row>('SELECT * FROM handoffs WHERE id = ?').get(id);
+    const row = this.sql<[string], Row>('SELECT * FROM handoffs WHERE id = ?').get(id);
     return row && fromRow(row);
   }
 
   /** The conversation's hand-off in progress (waiting or active), if any. */
   openFor(conversationId: string): HandoffRecord | undefined {
-    const row = this.db
-      .prepare<[string], Row>(`SELECT * FROM handoffs WHERE conversation_id = ? AND state IN ('waiting', 'active') ORDER BY requested_at DESC LIMIT 1`)
+    const row = this.sql<[string], Row>(`SELECT * FROM handoffs WHERE conversation_id = ? AND state IN ('waiting', 'active') ORDER BY requested_at DESC LIMIT 1`)
       .get(conversationId);
     return row && fromRow(row);
   }
 
   /** The conversation's latest hand-off, whatever its state. */
   latestFor(conversationId: string): HandoffRecord | undefined {
-    const row = this.db.prepare<[string], Row>('SELECT * FROM handoffs WHERE conversation_id = ? ORDER BY requested_at DESC, rowid DESC LIMIT 1').get(conversationId);
+    const row = this.sql<[string], Row>('SELECT * FROM handoffs WHERE conversation_id = ? ORDER BY requested_at DESC, rowid DESC LIMIT 1').get(conversationId);
     return row && fromRow(row);
   }
 
   /** The queue, oldest first. */
   waiting(): HandoffRecord[] {
-    return this.db.prepare<[], Row>(`SELECT * FROM handoffs WHERE state = 'waiting' ORDER BY requested_at, rowid`).all().map(fromRow);
+    return this.sql<[], Row>(`SELECT * FROM handoffs WHERE state = 'waiting' ORDER BY requested_at, rowid`).all().map(fromRow);
   }
 
   activeFor(agentId: string): HandoffRecord[] {
-    return this.db.prepare<[string], Row>(`SELECT * FROM handoffs WHERE state = 'active' AND agent_id = ? ORDER BY accepted_at`).all(agentId).map(fromRow);
+    return this.sql<[string], Row>(`SELECT * FROM handoffs WHERE state = 'active' AND agent_id = ? ORDER BY accepted_at`).all(agentId).map(fromRow);
   }
 
   withLeftMessages(): HandoffRecord[] {
-    return this.db.prepare<[], Row>('SELECT * FROM handoffs WHERE left_message IS NOT NULL ORDER BY requested_at DESC LIMIT 200').all().map(fromRow);
+    return this.sql<[], Row>('SELECT * FROM handoffs WHERE left_message IS NOT NULL ORDER BY requested_at DESC LIMIT 200').all().map(fromRow);
   }
 
   /**
@@ -141,8 +143,7 @@ export class HandoffStore {
   transition(id: string, from: readonly HandoffState[], state: HandoffState, patch: { agentId?: string; agentName?: string } = {}): boolean {
     const at = this.now().toISOString();
     const placeholders = from.map(() => '?').join(', ');
-    const result = this.db
-      .prepare(
+    const result = this.sql(
         `UPDATE handoffs SET state = ?,
            accepted_at = CASE WHEN ? = 'active' THEN ? ELSE accepted_at END,
            ended_at = CASE WHEN ? NOT IN ('waiting', 'active') THEN ? ELSE ended_at END,
@@ -154,37 +155,36 @@ export class HandoffStore {
   }
 
   setReference(id: string, reference: Partial<ConversationReference>): void {
-    this.db.prepare('UPDATE handoffs SET reference = ? WHERE id = ?').run(JSON.stringify(reference), id);
+    this.sql('UPDATE handoffs SET reference = ? WHERE id = ?').run(JSON.stringify(reference), id);
   }
 
   setOutcome(id: string, outcome: string): void {
-    this.db.prepare('UPDATE handoffs SET outcome = ? WHERE id = ?').run(outcome, id);
+    this.sql('UPDATE handoffs SET outcome = ? WHERE id = ?').run(outcome, id);
   }
 
   setLeftMessage(id: string, text: string): void {
-    this.db.prepare('UPDATE handoffs SET left_message = ? WHERE id = ?').run(text, id);
+    this.sql('UPDATE handoffs SET left_message = ? WHERE id = ?').run(text, id);
   }
 
   setToldPosition(id: string, position: number): void {
-    this.db.prepare('UPDATE handoffs SET told_position = ? WHERE id = ?').run(position, id);
+    this.sql('UPDATE handoffs SET told_position = ? WHERE id = ?').run(position, id);
   }
 
   addNote(handoffId: string, note: HandoffNote): void {
-    this.db.prepare('INSERT INTO handoff_notes (handoff_id, agent, text, at) VALUES (?, ?, ?, ?)').run(handoffId, note.agent, note.text, note.at);
+    this.sql('INSERT INTO handoff_notes (handoff_id, agent, text, at) VALUES (?, ?, ?, ?)').run(handoffId, note.agent, note.text, note.at);
   }
 
   notes(handoffId: string): HandoffNote[] {
-    return this.db.prepare<[string], HandoffNote>('SELECT agent, text, at FROM handoff_notes WHERE handoff_id = ? ORDER BY seq').all(handoffId);
+    return this.sql<[string], HandoffNote>('SELECT agent, text, at FROM handoff_notes WHERE handoff_id = ? ORDER BY seq').all(handoffId);
   }
 
   audit(handoffId: string, event: string, actor: string, detail?: string): void {
-    this.db.prepare('INSERT INTO handoff_audit (handoff_id, event, actor, at, detail) VALUES (?, ?, ?, ?, ?)').run(handoffId, event, actor, this.now().toISOString(), detail ?? null);
+    this.sql('INSERT INTO handoff_audit (handoff_id, event, actor, at, detail) VALUES (?, ?, ?, ?, ?)').run(handoffId, event, actor, this.now().toISOString(), detail ?? null);
   }
 
   /** Seconds from request to acceptance of the most recent accepted hand-offs, newest first. */
   recentWaits(limit: number): number[] {
-    return this.db
-      .prepare<[number], { wait: number }>(
+    return this.sql<[number], { wait: number }>(
         `SELECT (julianday(accepted_at) - julianday(requested_at)) * 86400 AS wait FROM handoffs
          WHERE accepted_at IS NOT NULL ORDER BY accepted_at DESC LIMIT ?`,
       )

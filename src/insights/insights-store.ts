@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { redact } from '../privacy/redact';
+import { preparedStatements } from '../storage/statements';
 
 /**
  * What happened in conversations, as events, in the bot's embedded database:
@@ -121,52 +122,48 @@ const nowIso = (): string => new Date().toISOString();
 const MAX_TEXT = 2000;
 
 export class InsightsStore {
-  private readonly insertEvent: Database.Statement<[string, string, string, string | null, string | null]>;
+  private readonly sql: ReturnType<typeof preparedStatements>;
 
   constructor(private readonly db: Database.Database) {
     db.exec(SCHEMA);
-    this.insertEvent = db.prepare('INSERT INTO insight_events (conversation, at, kind, fix, step) VALUES (?, ?, ?, ?, ?)');
+    this.sql = preparedStatements(db);
   }
 
   record(event: InsightEvent): void {
-    this.insertEvent.run(event.conversation, event.at ?? nowIso(), event.kind, event.fix ?? null, event.step ?? null);
+    this.sql('INSERT INTO insight_events (conversation, at, kind, fix, step) VALUES (?, ?, ?, ?, ?)').run(event.conversation, event.at ?? nowIso(), event.kind, event.fix ?? null, event.step ?? null);
   }
 
   events(conversation: string): StoredEvent[] {
-    return this.db
-      .prepare<[string], StoredEvent>('SELECT id, conversation, at, kind, fix, step FROM insight_events WHERE conversation = ? ORDER BY id')
+    return this.sql<[string], StoredEvent>('SELECT id, conversation, at, kind, fix, step FROM insight_events WHERE conversation = ? ORDER BY id')
       .all(conversation);
   }
 
   /** Events in a period, oldest first. */
   eventsIn(period: Period): StoredEvent[] {
-    return this.db
-      .prepare<[string, string], StoredEvent>('SELECT id, conversation, at, kind, fix, step FROM insight_events WHERE at >= ? AND at < ? ORDER BY id')
+    return this.sql<[string, string], StoredEvent>('SELECT id, conversation, at, kind, fix, step FROM insight_events WHERE at >= ? AND at < ? ORDER BY id')
       .all(period.since, period.until);
   }
 
   /** True when this conversation has already been asked for (and given or skipped) a rating. */
   hasCsat(conversation: string): boolean {
-    return this.db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM insight_csat WHERE conversation = ?').get(conversation)!.n > 0;
+    return this.sql<[string], { n: number }>('SELECT COUNT(*) AS n FROM insight_csat WHERE conversation = ?').get(conversation)!.n > 0;
   }
 
   /** One rating per conversation: a second one is ignored (returns false). */
   recordCsat(answer: CsatAnswer): boolean {
     if (!Number.isInteger(answer.score) || answer.score < 1 || answer.score > 5) throw new RangeError('CSAT score must be 1..5');
-    const result = this.db
-      .prepare('INSERT OR IGNORE INTO insight_csat (conversation, at, score, comment, after) VALUES (?, ?, ?, ?, ?)')
+    const result = this.sql('INSERT OR IGNORE INTO insight_csat (conversation, at, score, comment, after) VALUES (?, ?, ?, ?, ?)')
       .run(answer.conversation, answer.at ?? nowIso(), answer.score, answer.comment ? redact(answer.comment).slice(0, MAX_TEXT) : null, answer.after);
     return result.changes === 1;
   }
 
   /** Adds a comment to the rating already given in this conversation. */
   commentCsat(conversation: string, comment: string): void {
-    this.db.prepare('UPDATE insight_csat SET comment = ? WHERE conversation = ?').run(redact(comment).slice(0, MAX_TEXT), conversation);
+    this.sql('UPDATE insight_csat SET comment = ? WHERE conversation = ?').run(redact(comment).slice(0, MAX_TEXT), conversation);
   }
 
   csatIn(period: Period): { conversation: string; at: string; score: number; comment: string | null; after: CsatAfter }[] {
-    return this.db
-      .prepare<[string, string], { conversation: string; at: string; score: number; comment: string | null; after: CsatAfter }>(
+    return this.sql<[string, string], { conversation: string; at: string; score: number; comment: string | null; after: CsatAfter }>(
         'SELECT conversation, at, score, comment, after FROM insight_csat WHERE at >= ? AND at < ? ORDER BY at',
       )
       .all(period.since, period.until);
@@ -174,8 +171,7 @@ export class InsightsStore {
 
   /** A message the bot understood poorly, stored redacted with its readings for a reviewer. */
   addToInbox(item: { conversation: string; text: string; reason: InboxReason; readings: InboxItem['readings']; at?: string }): void {
-    this.db
-      .prepare('INSERT INTO insight_inbox (conversation, at, text, reason, readings) VALUES (?, ?, ?, ?, ?)')
+    this.sql('INSERT INTO insight_inbox (conversation, at, text, reason, readings) VALUES (?, ?, ?, ?, ?)')
       .run(item.conversation, item.at ?? nowIso(), redact(item.text).slice(0, MAX_TEXT), item.reason, JSON.stringify(item.readings.slice(0, 3)));
   }
 
@@ -187,8 +183,7 @@ export class InsightsStore {
   markRephrased(conversation: string, readings: InboxItem['readings'], withinMs = 15 * 60_000, now = Date.now()): boolean {
     const since = new Date(now - withinMs).toISOString();
     return (
-      this.db
-        .prepare(
+      this.sql(
           `UPDATE insight_inbox SET reason = 'rephrased', readings = ?
            WHERE id = (SELECT id FROM insight_inbox WHERE conversation = ? AND reason = 'fallback' AND status = 'open' AND at >= ? ORDER BY id DESC LIMIT 1)`,
         )
@@ -197,14 +192,13 @@ export class InsightsStore {
   }
 
   inbox(status: InboxStatus, limit = 200): InboxItem[] {
-    return this.db
-      .prepare<[string, number], InboxRow>('SELECT * FROM insight_inbox WHERE status = ? ORDER BY id DESC LIMIT ?')
+    return this.sql<[string, number], InboxRow>('SELECT * FROM insight_inbox WHERE status = ? ORDER BY id DESC LIMIT ?')
       .all(status, limit)
       .map(fromInboxRow);
   }
 
   inboxItem(id: number): InboxItem | undefined {
-    const row = this.db.prepare<[number], InboxRow>('SELECT * FROM insight_inbox WHERE id = ?').get(id);
+    const row = this.sql<[number], InboxRow>('SELECT * FROM insight_inbox WHERE id = ?').get(id);
     return row && fromInboxRow(row);
   }
 
@@ -212,15 +206,14 @@ export class InsightsStore {
   review(id: number, verdict: { label: string; by: string } | 'dismiss'): boolean {
     const result =
       verdict === 'dismiss'
-        ? this.db.prepare("UPDATE insight_inbox SET status = 'dismissed' WHERE id = ? AND status IN ('open', 'labelled')").run(id)
-        : this.db
-            .prepare("UPDATE insight_inbox SET status = 'labelled', label = ?, labelled_by = ? WHERE id = ? AND status IN ('open', 'labelled')")
+        ? this.sql("UPDATE insight_inbox SET status = 'dismissed' WHERE id = ? AND status IN ('open', 'labelled')").run(id)
+        : this.sql("UPDATE insight_inbox SET status = 'labelled', label = ?, labelled_by = ? WHERE id = ? AND status IN ('open', 'labelled')")
             .run(verdict.label, verdict.by, id);
     return result.changes === 1;
   }
 
   markImported(ids: readonly number[]): void {
-    const mark = this.db.prepare("UPDATE insight_inbox SET status = 'imported' WHERE id = ?");
+    const mark = this.sql("UPDATE insight_inbox SET status = 'imported' WHERE id = ?");
     this.db.transaction(() => ids.forEach((id) => mark.run(id)))();
   }
 
@@ -231,8 +224,7 @@ export class InsightsStore {
    */
   markAbandoned(idleSince: string, at: string = nowIso()): number {
     const kinds = IN_PROGRESS_KINDS.map(() => '?').join(', ');
-    return this.db
-      .prepare(
+    return this.sql(
         `INSERT INTO insight_events (conversation, at, kind, fix, step)
          SELECT last.conversation, ?, 'abandoned', last.fix, last.step
          FROM (SELECT conversation, MAX(id) AS id FROM insight_events GROUP BY conversation) latest
@@ -247,7 +239,7 @@ export class InsightsStore {
     return this.db.transaction(() => {
       let n = 0;
       for (const table of ['insight_events', 'insight_csat', 'insight_inbox']) {
-        n += this.db.prepare(`DELETE FROM ${table} WHERE at < ?`).run(before).changes;
+        n += this.sql(`DELETE FROM ${table} WHERE at < ?`).run(before).changes;
       }
       return n;
     })();
@@ -256,8 +248,8 @@ export class InsightsStore {
   /** "Delete my data": the messages this conversation left here (inbox texts, rating comments). */
   deleteConversationText(conversation: string): number {
     return this.db.transaction(() => {
-      const inbox = this.db.prepare('DELETE FROM insight_inbox WHERE conversation = ?').run(conversation).changes;
-      const comments = this.db.prepare('UPDATE insight_csat SET comment = NULL WHERE conversation = ? AND comment IS NOT NULL').run(conversation).changes;
+      const inbox = this.sql('DELETE FROM insight_inbox WHERE conversation = ?').run(conversation).changes;
+      const comments = this.sql('UPDATE insight_csat SET comment = NULL WHERE conversation = ? AND comment IS NOT NULL').run(conversation).changes;
       return inbox + comments;
     })();
   }
