@@ -13,59 +13,16 @@
   var charts = {};
   var intents = [];
 
-  function el(tag, attrs) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      var value = attrs[key];
-      if (value === undefined || value === null || value === false) return;
-      if (key === 'className') node.className = value;
-      else if (key === 'text') node.textContent = value;
-      else node.setAttribute(key, value === true ? '' : String(value));
-    });
-    for (var i = 2; i < arguments.length; i++) {
-      var child = arguments[i];
-      if (child === undefined || child === null || child === false) continue;
-      node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
-    }
-    return node;
-  }
-
-  function clear(node) {
-    while (node.firstChild) node.removeChild(node.firstChild);
-  }
+  var el = window.PageKit.el;
+  var clear = window.PageKit.clear;
 
   function screen(name) {
     ['loading', 'signin', 'forbidden', 'dashboard'].forEach(function (id) { $(id).hidden = id !== name; });
     $('sign-out').hidden = name === 'signin' || name === 'loading';
   }
 
-  function ApiError(status, code, message) {
-    this.status = status;
-    this.code = code;
-    this.message = message;
-  }
+  var api = window.PageKit.api;
 
-  function api(method, path, body) {
-    var init = { method: method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
-    if (method !== 'GET') init.headers['X-Agent-Console'] = '1';
-    if (body !== undefined) {
-      init.headers['Content-Type'] = 'application/json';
-      init.body = JSON.stringify(body);
-    }
-    return fetch(path, init).then(
-      function (res) {
-        if (res.status === 204) return null;
-        return res.text().then(function (text) {
-          var data = null;
-          try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
-          if (res.ok) return data;
-          var err = (data && data.error) || {};
-          throw new ApiError(res.status, err.code || 'HTTP_' + res.status, err.message || 'The server answered ' + res.status + '.');
-        });
-      },
-      function () { throw new ApiError(0, 'NETWORK', 'The bot cannot be reached. Check the connection and try again.'); },
-    );
-  }
 
   function failed(err) {
     if (err.status === 401) return screen('signin');

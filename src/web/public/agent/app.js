@@ -28,29 +28,8 @@
 
   // ---------- small helpers ----------
 
-  /** An element with attributes and children; string children become text nodes (never parsed as HTML). */
-  function el(tag, attrs) {
-    var node = document.createElement(tag);
-    if (attrs) {
-      Object.keys(attrs).forEach(function (key) {
-        var value = attrs[key];
-        if (value === undefined || value === null || value === false) return;
-        if (key === 'className') node.className = value;
-        else if (key === 'text') node.textContent = value;
-        else node.setAttribute(key, value === true ? '' : String(value));
-      });
-    }
-    for (var i = 2; i < arguments.length; i++) {
-      var child = arguments[i];
-      if (child === undefined || child === null || child === false) continue;
-      node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
-    }
-    return node;
-  }
-
-  function clear(node) {
-    while (node.firstChild) node.removeChild(node.firstChild);
-  }
+  var el = window.PageKit.el;
+  var clear = window.PageKit.clear;
 
   function show(node, visible) {
     node.hidden = !visible;
@@ -89,41 +68,11 @@
 
   // ---------- HTTP ----------
 
-  function ApiError(status, code, message, body) {
-    this.status = status;
-    this.code = code;
-    this.message = message;
-    this.body = body || null;
+  /** The console's API (src/web/public/shared/page-kit.js): parsed JSON, or an ApiError. */
+  function api(method, path, body) {
+    return window.PageKit.api(method, API + path, body);
   }
 
-  /** fetch with the console's CSRF header; resolves to parsed JSON (or null for 204), rejects with ApiError. */
-  function api(method, path, body) {
-    var init = { method: method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
-    if (method !== 'GET') init.headers['X-Agent-Console'] = '1';
-    if (body !== undefined) {
-      init.headers['Content-Type'] = 'application/json';
-      init.body = JSON.stringify(body);
-    }
-    return fetch(API + path, init).then(
-      function (res) {
-        if (res.status === 204) return null;
-        return res.text().then(function (text) {
-          var data = null;
-          try {
-            data = text ? JSON.parse(text) : null;
-          } catch (e) {
-            data = null;
-          }
-          if (res.ok) return data;
-          var err = (data && data.error) || {};
-          throw new ApiError(res.status, err.code || 'HTTP_' + res.status, err.message || 'The server answered ' + res.status + '.', data);
-        });
-      },
-      function () {
-        throw new ApiError(0, 'NETWORK', 'The bot cannot be reached. Check the connection and try again.');
-      },
-    );
-  }
 
   // ---------- views: which screen ----------
 
