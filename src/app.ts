@@ -114,11 +114,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     alsoDelete: [(before) => handoff.transcripts.deleteOlderThan(before)],
     onError: (error) => log.warn('insights housekeeping failed', { error: String(error) }),
   });
-  // "delete my data": the transcript and the insights' texts of this conversation.
+  // "delete my data": the transcript, the insights' texts and the hand-offs' quotes of this conversation.
   const erase = async (context: TurnContext): Promise<void> => {
     const { channelId, conversation } = context.activity;
     await handoff.transcripts.deleteTranscript(channelId, conversation.id);
     insights.deleteConversationText(conversationKey(context));
+    handoff.store.forgetUserText(conversation.id);
     log.info('deleted a conversation\'s data at the user\'s request', { channelId, conversationId: conversation.id });
   };
   // Teams agents need the bot's conversation state and the adapter, made below; their middleware is installed now.

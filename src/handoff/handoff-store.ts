@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { redactStrings } from '../privacy/redact';
 import { preparedStatements } from '../storage/statements';
 import type { ConversationReference } from 'botbuilder-core';
 import type { HandoffNote, HandoffState, HandoffSummary } from './types';
@@ -100,9 +101,28 @@ export class HandoffStore {
         `INSERT INTO handoffs (id, conversation_id, channel_id, user_name, state, requested_at, summary, reference)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(record.id, record.conversationId, record.channelId, record.userName, record.state, record.requestedAt, JSON.stringify(record.summary), JSON.stringify(record.reference));
+      .run(record.id, record.conversationId, record.channelId, record.userName, record.state, record.requestedAt, JSON.stringify(redactStrings(record.summary)), JSON.stringify(record.reference));
     this.audit(record.id, 'requested', 'user');
     return record;
+  }
+
+  /**
+   * "delete my data": the conversation's hand-offs keep their states and times
+   * (the audit) but lose what the user wrote: the message left for agents and
+   * the summary's quotes (first message, last messages, typed step answers).
+   * Returns how many hand-offs were changed.
+   */
+  forgetUserText(conversationId: string): number {
+    const rows = this.sql<[string], Row>('SELECT * FROM handoffs WHERE conversation_id = ?').all(conversationId);
+    const update = this.sql('UPDATE handoffs SET left_message = NULL, summary = ? WHERE id = ?');
+    return this.db.transaction(() => {
+      for (const row of rows) {
+        const summary = JSON.parse(row.summary) as HandoffSummary;
+        const forgotten: HandoffSummary = { ...summary, firstMessage: '', lastUserMessages: [], fixesTried: summary.fixesTried.map((f) => ({ ...f, steps: [] })) };
+        update.run(JSON.stringify(forgotten), row.id);
+      }
+      return rows.length;
+    })();
   }
 
   get(id: string): HandoffRecord | undefined {

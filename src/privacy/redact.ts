@@ -25,3 +25,11 @@ export function redact(text: string): string {
     })
     .replace(LONG_DIGITS, REDACTED.number);
 }
+
+/** Every string inside a JSON-like value redacted (a card's submitted values, a hand-off's summary). */
+export function redactStrings<T>(value: T): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (Array.isArray(value)) return value.map(redactStrings) as T;
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactStrings(v)])) as T;
+  return value;
+}

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { redact } from '../privacy/redact';
+import { redact, redactStrings } from '../privacy/redact';
 import type { Activity, PagedResult, TranscriptInfo, TranscriptStore } from 'botbuilder-core';
 
 /** Activities per page of getTranscriptActivities / listTranscripts, as botbuilder's own stores page. */
@@ -101,11 +101,4 @@ function redactedActivity(activity: Activity): Activity {
   for (const field of ['text', 'speak', 'summary'] as const) if (typeof copy[field] === 'string') copy[field] = redact(copy[field]);
   if (copy.value !== undefined) copy.value = redactStrings(copy.value);
   return copy;
-}
-
-function redactStrings(value: unknown): unknown {
-  if (typeof value === 'string') return redact(value);
-  if (Array.isArray(value)) return value.map(redactStrings);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactStrings(v)]));
-  return value;
 }
