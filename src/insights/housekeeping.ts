@@ -30,9 +30,13 @@ export function startHousekeeping(o: HousekeepingOptions): Housekeeping {
   if (!(o.retentionDays > 0) || !(o.abandonAfterMinutes > 0)) throw new RangeError('housekeeping: retentionDays and abandonAfterMinutes must be positive');
   const now = o.now ?? Date.now;
   let lastDeletion = -Infinity;
+  // Each pass looks only at conversations active since the previous pass's idle cut-off (the first at all of them).
+  let lookedAtUntil = '';
   const run = (): { abandoned: number; deleted: number } => {
     const t = now();
-    const abandoned = o.store.markAbandoned(new Date(t - o.abandonAfterMinutes * MINUTE_MS).toISOString(), new Date(t).toISOString());
+    const idleSince = new Date(t - o.abandonAfterMinutes * MINUTE_MS).toISOString();
+    const abandoned = o.store.markAbandoned(idleSince, new Date(t).toISOString(), lookedAtUntil);
+    lookedAtUntil = idleSince;
     let deleted = 0;
     if (t - lastDeletion >= DAY_MS) {
       lastDeletion = t;

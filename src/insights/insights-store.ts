@@ -220,18 +220,23 @@ export class InsightsStore {
   /**
    * Conversations whose last event, older than `idleSince`, left them inside
    * a fix get an `abandoned` outcome at the fix and step they stopped at.
+   * Only conversations with an event since `activeSince` are looked at (the
+   * previous pass's `idleSince`: older ones were looked at then), so a pass
+   * every minute reads the recent events, not the whole retention period.
    * Returns how many were marked.
    */
-  markAbandoned(idleSince: string, at: string = nowIso()): number {
+  markAbandoned(idleSince: string, at: string = nowIso(), activeSince = ''): number {
     const kinds = IN_PROGRESS_KINDS.map(() => '?').join(', ');
     return this.sql(
         `INSERT INTO insight_events (conversation, at, kind, fix, step)
          SELECT last.conversation, ?, 'abandoned', last.fix, last.step
-         FROM (SELECT conversation, MAX(id) AS id FROM insight_events GROUP BY conversation) latest
+         FROM (SELECT conversation, MAX(id) AS id FROM insight_events
+               WHERE conversation IN (SELECT DISTINCT conversation FROM insight_events WHERE at >= ?)
+               GROUP BY conversation) latest
          JOIN insight_events last ON last.id = latest.id
          WHERE last.at < ? AND last.kind IN (${kinds})`,
       )
-      .run(at, idleSince, ...IN_PROGRESS_KINDS).changes;
+      .run(at, activeSince, idleSince, ...IN_PROGRESS_KINDS).changes;
   }
 
   /** Retention: deletes events, ratings and inbox items older than `before`. Returns rows deleted. */

@@ -29,7 +29,9 @@ export class SqliteTranscriptStore implements TranscriptStore {
       timestamp       TEXT NOT NULL,
       json            TEXT NOT NULL
     );
-    CREATE INDEX IF NOT EXISTS transcript_by_conversation ON transcript_activities (channel_id, conversation_id, seq);`);
+    CREATE INDEX IF NOT EXISTS transcript_by_conversation ON transcript_activities (channel_id, conversation_id, seq);
+    -- Retention deletes by age every day and at start-up: without this it would read the whole table.
+    CREATE INDEX IF NOT EXISTS transcript_by_time ON transcript_activities (timestamp);`);
     this.insert = db.prepare('INSERT INTO transcript_activities (channel_id, conversation_id, activity_id, timestamp, json) VALUES (?, ?, ?, ?, ?)');
   }
 
