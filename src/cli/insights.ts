@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { ConfigError, loadConfig } from '../config';
 import type { Config } from '../config';
 import { loadDialogContent } from '../content/load-dialogs';
 import { CHECK_SPECS } from '../dialogs';
+import { openStateDatabase } from './state-database';
 import { computeFigures } from '../insights/figures';
 import { InsightsStore } from '../insights/insights-store';
 import { parsePeriod, stepOrderOf } from '../insights/period';
@@ -32,11 +31,8 @@ export function insightsCommand(args: readonly string[], config: Config, now = n
   } catch (error) {
     return { exitCode: 2, stdout: '', stderr: `${(error as Error).message}\n` };
   }
-  const file = join(config.dataDir, 'state.sqlite');
-  if (!existsSync(file)) {
-    return { exitCode: 1, stdout: '', stderr: `No data yet: ${file} does not exist (the bot creates it when it first runs).\n` };
-  }
-  const db = new Database(file);
+  const db = openStateDatabase(config);
+  if ('missing' in db) return { exitCode: 1, stdout: '', stderr: `${db.missing}\n` };
   try {
     const figures = computeFigures(new InsightsStore(db), period, stepOrderOf(loadDialogContent(config.dialogsDir, CHECK_SPECS).fixes));
     return { exitCode: 0, stdout: args.includes('--csv') ? toCsv(figures) : formatTables(figures), stderr: '' };

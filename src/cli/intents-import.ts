@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openStateDatabase } from './state-database';
 import { loadConfig } from '../config';
 import { InsightsStore } from '../insights/insights-store';
 import { importLabelled } from '../insights/intents-import';
@@ -13,12 +12,11 @@ import { importLabelled } from '../insights/intents-import';
 function main(): number {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
-  const file = join(config.dataDir, 'state.sqlite');
-  if (!existsSync(file)) {
-    process.stderr.write(`No data yet: ${file} does not exist.\n`);
+  const db = openStateDatabase(config);
+  if ('missing' in db) {
+    process.stderr.write(`${db.missing}\n`);
     return 1;
   }
-  const db = new Database(file);
   try {
     const { imported, refused } = importLabelled(new InsightsStore(db), config.intentsDir);
     for (const i of imported) process.stdout.write(`imported  ${i.intent.padEnd(20)} ${JSON.stringify(i.text)}\n`);
