@@ -56,6 +56,12 @@ export interface Config {
   desks: DeskConfig;
   /** How long insights events, ratings, inbox messages and transcripts are kept, and when an idle conversation counts as abandoned. */
   insights: { enabled: boolean; retentionDays: number; abandonAfterMinutes: number };
+  /**
+   * REDIS_URL: when set, everything several instances must share (state, turn order, the built-in
+   * Direct Line, hand-offs, insights) lives in this Redis; empty = the embedded SQLite of one instance.
+   * REDIS_KEY_PREFIX keeps several bots apart in one Redis.
+   */
+  redis: { url: string; keyPrefix: string };
 }
 
 /** The Teams app package's identity and publisher links; the URLs must be https (Teams requires it). */
@@ -198,7 +204,12 @@ export function loadConfig(env: Env = process.env, root: string = process.cwd())
       retentionDays: int('INSIGHTS_RETENTION_DAYS', 90, 1, 3650),
       abandonAfterMinutes: int('ABANDON_AFTER_MINUTES', 30, 1, 10080),
     },
+    redis: { url: text('REDIS_URL'), keyPrefix: text('REDIS_KEY_PREFIX', 'wabot:') },
   };
+  if (config.redis.url && !(/^rediss?:\/\/\S+$/.test(config.redis.url) && URL.canParse(config.redis.url))) {
+    problems.push(`REDIS_URL must be a redis:// or rediss:// URL (got "${config.redis.url}")`);
+  }
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(config.redis.keyPrefix)) problems.push('REDIS_KEY_PREFIX may use letters, digits and _ . : - (at most 64)');
   try {
     parseSupportHours(config.handoff.supportHours);
   } catch (error) {

@@ -30,8 +30,18 @@ test.each([
   [{ MicrosoftAppId: 'abc', MicrosoftAppPassword: 'p', MicrosoftAppType: 'SingleTenant' }, 'MicrosoftAppTenantId is required'],
   [{ MicrosoftAppPassword: 'p' }, 'MicrosoftAppId is not'],
   [{ NLU_ROUTE_THRESHOLD: '0.3', NLU_ASK_THRESHOLD: '0.5' }, 'must not exceed'],
+  [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL must be a redis://'],
+  [{ REDIS_URL: 'redis://x', REDIS_KEY_PREFIX: 'a b' }, 'REDIS_KEY_PREFIX'],
 ])('inconsistent settings %j are refused', (env, message) => {
   expect(() => loadConfig(env)).toThrow(message);
+});
+
+test('REDIS_URL switches the shared things to Redis; unset, the embedded SQLite stays', () => {
+  expect(loadConfig({}).redis).toEqual({ url: '', keyPrefix: 'wabot:' });
+  expect(loadConfig({ REDIS_URL: 'rediss://:pw@cache.example.com:6380/2', REDIS_KEY_PREFIX: 'bot1:' }).redis).toEqual({
+    url: 'rediss://:pw@cache.example.com:6380/2',
+    keyPrefix: 'bot1:',
+  });
 });
 
 test('managed identity needs no password', () => {

@@ -58,8 +58,11 @@ export class LoopbackChannel {
     return this.updateLog.get(conversationId) ?? [];
   }
 
-  /** Posts an activity to the bot, filling in what a channel always sends. */
-  async send(activity: Partial<Activity> & { conversation: { id: string } }): Promise<SendResult> {
+  /**
+   * Posts an activity to the bot, filling in what a channel always sends; `endpoint` sends it to
+   * another instance of the bot than the one the channel was started with (scale-out tests).
+   */
+  async send(activity: Partial<Activity> & { conversation: { id: string } }, endpoint?: string): Promise<SendResult> {
     const full = {
       id: randomUUID(),
       channelId: this.options.channelId,
@@ -69,12 +72,12 @@ export class LoopbackChannel {
       recipient: { id: 'bot', name: 'Bot' },
       ...activity,
     };
-    return this.post(JSON.stringify(full));
+    return this.post(JSON.stringify(full), 'application/json', endpoint);
   }
 
   /** Posts a raw body, for tests of malformed requests. */
-  async post(body: string, contentType = 'application/json'): Promise<SendResult> {
-    const response = await fetch(this.options.botEndpoint, {
+  async post(body: string, contentType = 'application/json', endpoint = this.options.botEndpoint): Promise<SendResult> {
+    const response = await fetch(endpoint, {
       method: 'POST',
       headers: { 'content-type': contentType, ...this.options.headers },
       body,
@@ -82,10 +85,10 @@ export class LoopbackChannel {
     return { status: response.status, body: await response.text() };
   }
 
-  sendText(conversationId: string, text: string, extra: Partial<Activity> = {}): Promise<SendResult> {
+  sendText(conversationId: string, text: string, extra: Partial<Activity> = {}, endpoint?: string): Promise<SendResult> {
     return this.send({ type: 'message', text, conversation: { id: conversationId }, ...extra } as Partial<Activity> & {
       conversation: { id: string };
-    });
+    }, endpoint);
   }
 
   /** What a channel sends when a user opens a conversation with the bot. */
