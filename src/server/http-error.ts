@@ -31,6 +31,7 @@ export const ERRORS = {
   DL_NOT_SUPPORTED: { status: 404, message: 'The built-in Direct Line service does not support this operation.' },
   DL_BUSY: { status: 429, message: 'The bot is busy with other conversations; try again after the Retry-After delay.' },
   DL_SHUTTING_DOWN: { status: 503, message: 'The chat service is restarting; try again after the Retry-After delay.' },
+  DL_STORE_UNAVAILABLE: { status: 503, message: 'The chat service cannot reach its shared store (Redis) just now; try again after the Retry-After delay.' },
   DL_TOKEN_RATE_LIMITED: { status: 429, message: 'Too many token requests from this address; try again shortly.' },
   DL_AZURE_FAILED: { status: 502, message: 'Azure Direct Line did not issue a token.' },
   DL_DISABLED: { status: 503, message: 'No Direct Line service is configured: set DIRECT_LINE_SECRET (the built-in service is off while MicrosoftAppId is set).' },

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, Server } from 'restify';
 import type { Logger } from '../../log';
 import { HttpError } from '../../server/http-error';
@@ -9,8 +10,11 @@ import { allowAnyOrigin, requestBase } from './route-handler';
 
 export interface DirectLineRoutesOptions {
   service: DirectLineService;
-  /** Secret path segment of the connector route: only the bot learns it (in `serviceUrl`). */
-  connectorKey: string;
+  /**
+   * Secret path segment of the connector route: only the bot learns it (in
+   * `serviceUrl`). Undefined until known (it may be derived from a secret agreed with other instances).
+   */
+  connectorKey: () => string | undefined;
   publicUrl: string;
   selfUrl: () => string;
   log: Logger;
@@ -44,34 +48,42 @@ export function registerDirectLineRoutes(server: Server, { service, connectorKey
   });
   server.post(`${DIRECT_LINE_PATH}/tokens/generate`, client('tokens/generate', async (req, res) => {
     const user = (req.body as { user?: { id?: unknown } } | undefined)?.user;
-    res.send(200, service.generateToken(caller(req), user?.id));
+    res.send(200, await service.generateToken(await caller(req), user?.id));
   }));
   server.post(`${DIRECT_LINE_PATH}/tokens/refresh`, client('tokens/refresh', async (req, res) => {
-    res.send(200, service.refreshToken(caller(req)));
+    res.send(200, await service.refreshToken(await caller(req)));
   }));
   server.post(`${DIRECT_LINE_PATH}/conversations`, client('conversations', async (req, res) => {
-    res.send(201, service.startConversation(caller(req), base(req)));
+    res.send(201, await service.startConversation(await caller(req), base(req)));
   }));
   server.get(`${DIRECT_LINE_PATH}/conversations/:conversationId`, client('conversations/:id', async (req, res) => {
-    res.send(200, service.reconnect(caller(req), param(req, 'conversationId'), watermark(req), base(req)));
+    res.send(200, await service.reconnect(await caller(req), param(req, 'conversationId'), watermark(req), base(req)));
   }));
   server.post(`${DIRECT_LINE_PATH}/conversations/:conversationId/activities`, client('activities', async (req, res) => {
-    res.send(200, await service.postActivity(caller(req), param(req, 'conversationId'), req.body));
+    res.send(200, await service.postActivity(await caller(req), param(req, 'conversationId'), req.body));
   }));
   server.get(`${DIRECT_LINE_PATH}/conversations/:conversationId/activities`, client('activities', async (req, res) => {
-    res.send(200, service.activities(caller(req), param(req, 'conversationId'), watermark(req)));
+    res.send(200, await service.activities(await caller(req), param(req, 'conversationId'), watermark(req)));
   }));
   server.post(`${DIRECT_LINE_PATH}/conversations/:conversationId/upload`, client('upload', async (req) => {
-    service.activities(caller(req), param(req, 'conversationId'), undefined); // 401/403/404 come first
+    await service.activities(await caller(req), param(req, 'conversationId'), undefined); // 401/403/404 come first
     throw new HttpError('DL_UPLOAD_UNSUPPORTED', 'Send a link in a message instead.');
   }));
 
   // The bot's side (its serviceUrl). Only replies are supported; the bot never updates or deletes.
-  const connector = `/directline-connector/${connectorKey}/v3/conversations/:conversationId/activities`;
+  const connector = '/directline-connector/:connectorKey/v3/conversations/:conversationId/activities';
   const reply = handle('directline-connector', async (req, res) => {
+    if (!sameKey(param(req, 'connectorKey'), connectorKey())) throw new HttpError('NOT_FOUND');
     const replyTo = param(req, 'replyToId');
-    res.send(200, service.receiveFromBot(param(req, 'conversationId'), req.body, replyTo || undefined));
+    res.send(200, await service.receiveFromBot(param(req, 'conversationId'), req.body, replyTo || undefined));
   });
   server.post(connector, reply);
   server.post(`${connector}/:replyToId`, reply);
+}
+
+/** Constant-time comparison of the connector key: a guess learns nothing from timing. */
+function sameKey(given: string, expected: string | undefined): boolean {
+  if (expected === undefined) return false;
+  const a = createHash('sha256').update(given).digest();
+  return timingSafeEqual(a, createHash('sha256').update(expected).digest());
 }

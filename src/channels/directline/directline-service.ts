@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../log';
 import { HttpError } from '../../server/http-error';
 import { parseWatermark } from './conversation-log';
-import type { ActivitySet, ClientActivity, ConversationStore, Listener, WireActivity } from './conversation-store';
+import type { ActivitySet, ClientActivity, Listener, WireActivity } from './conversation-store';
+import type { Created, DirectLineStore } from './directline-store';
 import { expiryNotice } from './expiry-notice';
 import { RecentIds } from './recent-ids';
 import { RetryLaterError } from './retry-later-error';
@@ -24,8 +25,9 @@ export interface ConversationInfo {
 }
 
 export interface DirectLineServiceOptions {
-  signer: TokenSigner;
-  store: ConversationStore;
+  /** A signer, or how to get one (its secret may first have to be agreed with other instances). */
+  signer: TokenSigner | (() => Promise<TokenSigner>);
+  store: DirectLineStore;
   /** Every turn sent to the bot goes through this queue: bounded, refused with 429 when full. */
   turns: TurnQueue;
   /** Resolves once the bot has finished the turn. */
@@ -75,26 +77,27 @@ export class DirectLineService {
   }
 
   /** Reads `Authorization: Bearer …`: the secret, or a genuine unexpired token (401 otherwise). */
-  authenticate(authorization: string | undefined): Caller {
+  async authenticate(authorization: string | undefined): Promise<Caller> {
     const credential = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
     if (!credential) throw new HttpError('DL_UNAUTHORIZED');
-    if (this.options.signer.isSecret(credential)) return { kind: 'secret' };
-    return { kind: 'token', token: credential, ...this.options.signer.verify(credential) };
+    const signer = await this.signer();
+    if (signer.isSecret(credential)) return { kind: 'secret' };
+    return { kind: 'token', token: credential, ...signer.verify(credential) };
   }
 
   /** POST /tokens/generate: secret only; a token bound to a new conversation and a user id. */
-  generateToken(caller: Caller, userId?: unknown): { conversationId: string; token: string; expires_in: number } {
+  async generateToken(caller: Caller, userId?: unknown): Promise<{ conversationId: string; token: string; expires_in: number }> {
     if (caller.kind !== 'secret') throw new HttpError('DL_FORBIDDEN', 'Only the secret can generate tokens.');
     const conversationId = newId();
     const user = validUserId(userId) ?? `dl_${newId()}`;
-    const { token, expiresIn } = this.options.signer.issue({ conversationId, userId: user });
+    const { token, expiresIn } = (await this.signer()).issue({ conversationId, userId: user });
     return { conversationId, token, expires_in: expiresIn };
   }
 
   /** POST /tokens/refresh: a fresh token for the same conversation and user. */
-  refreshToken(caller: Caller): { conversationId: string; token: string; expires_in: number } {
+  async refreshToken(caller: Caller): Promise<{ conversationId: string; token: string; expires_in: number }> {
     if (caller.kind !== 'token') throw new HttpError('DL_FORBIDDEN', 'Refresh a token, not the secret.');
-    const { token, expiresIn } = this.options.signer.issue({ conversationId: caller.conversationId, userId: caller.userId });
+    const { token, expiresIn } = (await this.signer()).issue({ conversationId: caller.conversationId, userId: caller.userId });
     return { conversationId: caller.conversationId, token, expires_in: expiresIn };
   }
 
@@ -105,23 +108,24 @@ export class DirectLineService {
    * be queued the start is refused with 429 and nothing is created, so the
    * client's retry (same token) starts it cleanly.
    */
-  startConversation(caller: Caller, streamBase: string): ConversationInfo {
+  async startConversation(caller: Caller, streamBase: string): Promise<ConversationInfo> {
+    const signer = await this.signer();
     const { conversationId, userId, token, expiresIn } =
       caller.kind === 'token'
         ? { ...caller, expiresIn: this.remaining(caller) }
         : (() => {
             const ids = { conversationId: newId(), userId: `dl_${newId()}` };
-            return { ...ids, ...this.options.signer.issue(ids) };
+            return { ...ids, ...signer.issue(ids) };
           })();
-    if (caller.kind === 'token') this.conversation(caller, conversationId);
-    else this.begin(conversationId, userId);
+    if (caller.kind === 'token') await this.conversation(caller, conversationId);
+    else await this.begin(conversationId, userId);
     return { conversationId, token, expires_in: expiresIn, streamUrl: this.streamUrl(streamBase, conversationId, token) };
   }
 
   /** GET /conversations/{id}?watermark=: a reconnect, with a stream URL that replays from the watermark. */
-  reconnect(caller: Caller, conversationId: string, watermark: string | undefined, streamBase: string): ConversationInfo {
-    this.conversation(caller, conversationId, { watermark, reconnecting: true });
-    const token = caller.kind === 'token' ? caller.token : this.options.signer.issue({ conversationId, userId: this.userOf(conversationId) }).token;
+  async reconnect(caller: Caller, conversationId: string, watermark: string | undefined, streamBase: string): Promise<ConversationInfo> {
+    const { userId } = await this.conversation(caller, conversationId, { watermark, reconnecting: true });
+    const token = caller.kind === 'token' ? caller.token : (await this.signer()).issue({ conversationId, userId }).token;
     const expires_in = caller.kind === 'token' ? this.remaining(caller) : 0;
     return { conversationId, token, expires_in, streamUrl: this.streamUrl(streamBase, conversationId, token, watermark) };
   }
@@ -132,7 +136,7 @@ export class DirectLineService {
    * before anything is logged, so a refused message leaves no trace.
    */
   async postActivity(caller: Caller, conversationId: string, body: unknown): Promise<{ id: string }> {
-    const conversation = this.conversation(caller, conversationId);
+    const conversation = await this.conversation(caller, conversationId);
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpError('DL_BAD_ACTIVITY');
     this.assertSize(body);
     const input = body as Record<string, unknown>;
@@ -143,31 +147,41 @@ export class DirectLineService {
     const from = input.from as { name?: unknown } | undefined;
     const userId = caller.kind === 'token' ? caller.userId : conversation.userId;
     this.options.turns.ensureRoom('message');
-    const echoed = this.options.store.append(conversationId, {
+    // The turn takes its place in the queue now, before the echo is logged: no await may come between
+    // the check above and the queueing, or another request could take the last place meanwhile.
+    const echoing = this.options.store.append(conversationId, {
       ...picked,
       channelId: 'directline',
       conversation: { id: conversationId },
       from: { id: userId, ...(typeof from?.name === 'string' ? { name: from.name.slice(0, 100) } : {}), role: 'user' },
       timestamp: new Date(this.now()).toISOString(),
     });
-    await this.enqueue('message', conversationId, () => this.sendToBot(conversationId, userId, echoed));
+    const turn = this.enqueue('message', conversationId, async () => this.sendToBot(conversationId, userId, await echoing));
+    let echoed: ClientActivity;
+    try {
+      echoed = await echoing;
+    } catch (error) {
+      turn.catch(() => undefined); // the same failure, thrown here
+      throw error;
+    }
+    await turn;
     return { id: echoed.id };
   }
 
   /** GET /conversations/{id}/activities?watermark= (polling). */
-  activities(caller: Caller, conversationId: string, watermark: string | undefined): ActivitySet {
-    this.conversation(caller, conversationId, { watermark });
+  async activities(caller: Caller, conversationId: string, watermark: string | undefined): Promise<ActivitySet> {
+    await this.conversation(caller, conversationId, { watermark });
     return this.options.store.after(conversationId, watermark);
   }
 
   /** The connector route: a reply from the bot gets an id and a watermark and goes to every open stream. */
-  receiveFromBot(conversationId: string, body: unknown, replyToId?: string): { id: string } {
-    if (!this.options.store.get(conversationId)) throw new HttpError('DL_CONVERSATION_NOT_FOUND');
+  async receiveFromBot(conversationId: string, body: unknown, replyToId?: string): Promise<{ id: string }> {
+    if (!(await this.options.store.get(conversationId))) throw new HttpError('DL_CONVERSATION_NOT_FOUND');
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpError('DL_BAD_ACTIVITY');
     this.assertSize(body);
     // serviceUrl names the secret connector route: it must never reach a client.
     const { serviceUrl: _serviceUrl, ...activity } = body as WireActivity;
-    const stored = this.options.store.append(conversationId, {
+    const stored = await this.options.store.append(conversationId, {
       ...activity,
       channelId: 'directline',
       conversation: { id: conversationId },
@@ -179,12 +193,11 @@ export class DirectLineService {
   }
 
   /** For the WebSocket: the token must be for this conversation; replays after `watermark`, then streams. */
-  openStream(token: string, conversationId: string, watermark: string | undefined, listener: Listener): () => void {
-    const caller = this.authenticate(`Bearer ${token}`);
+  async openStream(token: string, conversationId: string, watermark: string | undefined, listener: Listener): Promise<() => void> {
+    const caller = await this.authenticate(`Bearer ${token}`);
     if (this.options.turns.closing) throw new RetryLaterError('DL_SHUTTING_DOWN', this.options.turns.retryAfterSeconds());
-    this.conversation(caller, conversationId, { watermark });
-    listener(this.options.store.after(conversationId, watermark));
-    return this.options.store.subscribe(conversationId, listener);
+    await this.conversation(caller, conversationId, { watermark });
+    return this.options.store.watch(conversationId, watermark, listener);
   }
 
   /**
@@ -203,50 +216,67 @@ export class DirectLineService {
    * server no longer holds (evicted, or lost in a restart) is re-created with
    * a notice saying its earlier messages are gone.
    */
-  private conversation(caller: Caller, conversationId: string, arrival: Arrival = {}): { userId: string } {
+  private async conversation(caller: Caller, conversationId: string, arrival: Arrival = {}): Promise<{ userId: string }> {
     if (caller.kind === 'token' && caller.conversationId !== conversationId) throw new HttpError('DL_FORBIDDEN');
-    const found = this.options.store.get(conversationId);
+    const found = await this.options.store.get(conversationId);
     if (found) return found;
     if (caller.kind !== 'token') throw new HttpError('DL_CONVERSATION_NOT_FOUND');
-    const evictedAt = this.options.store.evicted(conversationId);
+    const evictedAt = await this.options.store.evicted(conversationId);
     const seen = parseWatermark(arrival.watermark);
     const returning = evictedAt !== undefined || seen !== undefined || (arrival.reconnecting && !this.refusedStarts.has(conversationId));
     if (!returning) return this.begin(conversationId, caller.userId);
     return this.restore(conversationId, caller.userId, Math.max(evictedAt ?? -1, seen ?? -1));
   }
 
-  /** A new conversation and its welcome turn; refused whole (429) if the welcome can't be queued. */
-  private begin(conversationId: string, userId: string): { userId: string } {
-    let created: { userId: string };
-    try {
-      this.options.turns.ensureRoom('start');
-      created = this.create(conversationId, userId, -1);
-    } catch (error) {
-      // The widget keeps its token and "resumes" this conversation on reload: it must start then, not claim a past.
-      this.refusedStarts.add(conversationId);
-      throw error;
-    }
-    this.refusedStarts.delete(conversationId);
+  /**
+   * A new conversation and its welcome turn; refused whole (429) if the
+   * welcome can't be queued. The welcome takes its place in the queue before
+   * the conversation is created (nothing awaited between check and queueing)
+   * and is sent only by whoever created it, so two instances starting the same
+   * conversation at once welcome once.
+   */
+  private async begin(conversationId: string, userId: string): Promise<{ userId: string }> {
+    let settle!: (created: Created | undefined) => void;
+    const creation = new Promise<Created | undefined>((resolve) => (settle = resolve));
+    let release = () => undefined as void;
     const welcome: WireActivity = {
       type: 'conversationUpdate',
       membersAdded: [{ id: this.options.botId, name: this.options.botId }, { id: userId }],
     };
-    this.enqueue('start', conversationId, () => this.withRetries(() => this.sendToBot(conversationId, userId, welcome))).catch(
-      () => undefined, // logged in sendToBot
-    );
+    let created: Created;
+    try {
+      this.options.turns.ensureRoom('start');
+      this.options.turns
+        .submit('start', async () => {
+          if ((await creation)?.fresh) await this.withRetries(() => this.sendToBot(conversationId, userId, welcome));
+        })
+        .catch(() => undefined) // logged in sendToBot
+        .finally(() => release());
+      created = await this.create(conversationId, userId, -1);
+    } catch (error) {
+      settle(undefined);
+      // The widget keeps its token and "resumes" this conversation on reload: it must start then, not claim a past.
+      this.refusedStarts.add(conversationId);
+      throw error;
+    }
+    // Kept in memory until the welcome is over, so the bot's replies land.
+    release = this.options.store.hold(conversationId);
+    settle(created);
+    this.refusedStarts.delete(conversationId);
     return created;
   }
 
   /** A conversation the client had before: numbering goes on past what it saw, and the notice tells the user. */
-  private restore(conversationId: string, userId: string, lastSeq: number): { userId: string } {
-    const created = this.create(conversationId, userId, lastSeq);
-    this.options.store.append(conversationId, expiryNotice(this.options.botId, new Date(this.now()).toISOString()));
+  private async restore(conversationId: string, userId: string, lastSeq: number): Promise<{ userId: string }> {
+    const created = await this.create(conversationId, userId, lastSeq);
+    if (!created.fresh) return created; // another request (or instance) re-created it and told the user
+    await this.options.store.append(conversationId, expiryNotice(this.options.botId, new Date(this.now()).toISOString()));
     this.options.log.info('direct line: conversation re-created after expiry', { conversationId });
     return created;
   }
 
-  private create(conversationId: string, userId: string, lastSeq: number): { userId: string } {
-    const created = this.options.store.create(conversationId, userId, lastSeq);
+  private async create(conversationId: string, userId: string, lastSeq: number): Promise<Created> {
+    const created = await this.options.store.create(conversationId, userId, lastSeq);
     if (!created) throw new RetryLaterError('DL_BUSY', this.options.turns.retryAfterSeconds());
     return created;
   }
@@ -256,6 +286,12 @@ export class DirectLineService {
     this.options.turns.ensureRoom(kind);
     const release = this.options.store.hold(conversationId);
     return this.options.turns.submit(kind, job).finally(release);
+  }
+
+  /** The signer, once its secret is known; retried on the next request if getting it failed. */
+  private signer(): Promise<TokenSigner> {
+    const { signer } = this.options;
+    return typeof signer === 'function' ? signer() : Promise.resolve(signer);
   }
 
   private async withRetries(attempt: () => Promise<void>): Promise<void> {
@@ -274,10 +310,6 @@ export class DirectLineService {
     if (Buffer.byteLength(JSON.stringify(activity)) > this.options.maxActivityBytes) {
       throw new HttpError('DL_TOO_LARGE', `The limit is ${this.options.maxActivityBytes} bytes.`);
     }
-  }
-
-  private userOf(conversationId: string): string {
-    return this.options.store.get(conversationId)?.userId ?? 'user';
   }
 
   private remaining(caller: { exp: number }): number {

@@ -2,9 +2,14 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { Server } from 'restify';
 import type { Config } from '../../config';
 import type { Logger } from '../../log';
+import type { SharedRedis } from '../../scale/redis-client';
 import { createAzureTokenClient } from './azure-token-client';
 import { createBotClient } from './bot-client';
 import { createConversationStore } from './conversation-store';
+import { memoryDirectLineStore } from './directline-store';
+import { createRedisDirectLineStore } from './redis-directline-store';
+import { createRedisRateLimiter } from './redis-rate-limiter';
+import { sharedSecret } from './shared-secret';
 import { DIRECT_LINE_PATH, registerDirectLineRoutes } from './directline-routes';
 import { DirectLineService } from './directline-service';
 import { resolveLimits } from './limits';
@@ -13,6 +18,8 @@ import { createRateLimiter } from './rate-limiter';
 import { requestBase } from './route-handler';
 import { attachStream } from './stream';
 import { createTokenSigner } from './token-signer';
+import type { TokenSigner } from './token-signer';
+import { orUnavailable } from './redis-unavailable';
 import { registerTokenRoute } from './token-route';
 import type { TokenIssuer } from './token-route';
 import { createTurnQueue } from './turn-queue';
@@ -26,6 +33,8 @@ export interface DirectLineSetupOptions {
   limits?: Partial<DirectLineLimits>;
   /** The bot's messaging endpoint; default this server's own /api/messages. */
   botEndpoint?: () => string;
+  /** REDIS_URL's connections: conversations, the token secret and the token limit are then shared by every instance. */
+  redis?: SharedRedis;
 }
 
 export interface DirectLine {
@@ -40,9 +49,11 @@ export interface DirectLine {
  * auth is on, because it cannot sign the tokens the adapter would demand.
  */
 export function setUpDirectLine(server: Server, options: DirectLineSetupOptions): DirectLine {
-  const { config, log, selfUrl } = options;
+  const { config, log, selfUrl, redis } = options;
   const { directLine } = config;
-  const limiter = createRateLimiter({ limit: directLine.tokenRatePerMinute, windowMs: 60_000 });
+  const limiter = redis
+    ? createRedisRateLimiter({ redis, limit: directLine.tokenRatePerMinute, windowMs: 60_000 })
+    : createRateLimiter({ limit: directLine.tokenRatePerMinute, windowMs: 60_000 });
 
   if (directLine.secret) {
     const azure = createAzureTokenClient({ endpoint: directLine.endpoint, secret: directLine.secret });
@@ -55,31 +66,39 @@ export function setUpDirectLine(server: Server, options: DirectLineSetupOptions)
     return { mode: 'off', close: async () => undefined };
   }
 
-  let secret = directLine.builtinSecret;
-  if (!secret) {
-    secret = randomBytes(32).toString('base64url');
-    log.info('direct line: DIRECT_LINE_BUILTIN_SECRET is not set; using a random one, so widget tokens will not survive a restart');
-  }
   const limits = resolveLimits(options.limits);
-  // The bot replies to this path; with a configured secret it survives a restart, so proactive messages
-  // (a hand-off's queue updates and agent lines) still reach conversations the bot stored before it.
-  const connectorKey = directLine.builtinSecret ? createHmac('sha256', directLine.builtinSecret).update('directline-connector').digest('hex').slice(0, 32) : randomBytes(16).toString('hex');
+  const { secret, connectorKey } = secrets(directLine.builtinSecret, redis, log);
   const bot = createBotClient({
     endpoint: options.botEndpoint ?? (() => `${selfUrl()}/api/messages`),
     timeoutMs: limits.botTimeoutMs,
     connections: limits.turnConcurrency,
   });
+  let signer: TokenSigner | undefined;
+  const store = redis
+    ? createRedisDirectLineStore({
+        redis,
+        log,
+        maxActivities: limits.maxActivitiesPerConversation,
+        maxBytes: limits.maxConversationBytes,
+        idleSeconds: limits.redisIdleSeconds,
+        rememberSeconds: limits.redisRememberSeconds,
+      })
+    : undefined;
   const service = new DirectLineService({
-    signer: createTokenSigner({ secret, ttlSeconds: directLine.tokenTtlSeconds }),
-    store: createConversationStore({
-      maxConversations: limits.maxConversations,
-      maxActivities: limits.maxActivitiesPerConversation,
-      maxBytes: limits.maxConversationBytes,
-      maxTotalBytes: limits.maxTotalBytes,
-    }),
+    signer: async () => (signer ??= createTokenSigner({ secret: await secret(), ttlSeconds: directLine.tokenTtlSeconds })),
+    store:
+      store ??
+      memoryDirectLineStore(
+        createConversationStore({
+          maxConversations: limits.maxConversations,
+          maxActivities: limits.maxActivitiesPerConversation,
+          maxBytes: limits.maxConversationBytes,
+          maxTotalBytes: limits.maxTotalBytes,
+        }),
+      ),
     turns: createTurnQueue({ concurrency: limits.turnConcurrency, capacity: limits.turnQueue }),
     postToBot: (activity) => bot.post(activity),
-    serviceUrl: () => `${selfUrl()}/directline-connector/${connectorKey}`,
+    serviceUrl: () => `${selfUrl()}/directline-connector/${connectorKey() ?? 'unknown'}`,
     botId: 'bot',
     maxActivityBytes: limits.maxActivityBytes,
     log,
@@ -103,6 +122,7 @@ export function setUpDirectLine(server: Server, options: DirectLineSetupOptions)
         await service.close(limits.drainMs);
         await stream.close();
         await bot.close();
+        store?.close();
       })();
       return closed;
     },
@@ -116,3 +136,33 @@ export { STREAM_CLOSE } from './stream-close';
 export { EXPIRY_NOTICE } from './expiry-notice';
 export { createTokenSigner } from './token-signer';
 export type { TokenResponse } from './token-route';
+
+/**
+ * The token-signing secret and the connector key derived from it. Configured:
+ * both survive restarts. Otherwise, with Redis, the instances agree on one
+ * (so a token from one is good on all, and the bot's replies may reach any);
+ * without Redis, random per start, as one instance needs.
+ */
+function secrets(configured: string, redis: SharedRedis | undefined, log: Logger): { secret: () => Promise<string>; connectorKey: () => string | undefined } {
+  const derive = (secret: string) => createHmac('sha256', secret).update('directline-connector').digest('hex').slice(0, 32);
+  if (configured) {
+    const key = derive(configured);
+    return { secret: async () => configured, connectorKey: () => key };
+  }
+  if (redis) {
+    const agreed = sharedSecret(redis, log);
+    let key: string | undefined;
+    return {
+      secret: async () => {
+        const secret = await orUnavailable(agreed);
+        key ??= derive(secret);
+        return secret;
+      },
+      connectorKey: () => key,
+    };
+  }
+  log.info('direct line: DIRECT_LINE_BUILTIN_SECRET is not set; using a random one, so widget tokens will not survive a restart');
+  const secret = randomBytes(32).toString('base64url');
+  const key = randomBytes(16).toString('hex');
+  return { secret: async () => secret, connectorKey: () => key };
+}

@@ -17,6 +17,10 @@ export interface DirectLineLimits {
   /** How long close() lets queued and running turns finish. */
   drainMs: number;
   botTimeoutMs: number;
+  /** With REDIS_URL: a conversation nobody has written to for this long expires from Redis. */
+  redisIdleSeconds: number;
+  /** With REDIS_URL: how much longer its last activity number is remembered (a returning client is told). */
+  redisRememberSeconds: number;
 }
 
 const KiB = 1024;
@@ -31,6 +35,8 @@ export const DEFAULT_LIMITS: Readonly<DirectLineLimits> = {
   turnQueue: 200,
   drainMs: 10_000,
   botTimeoutMs: 15_000,
+  redisIdleSeconds: 24 * 3600,
+  redisRememberSeconds: 7 * 24 * 3600,
 };
 
 /**

@@ -8,8 +8,8 @@ export interface RateLimiterOptions {
 }
 
 export interface RateLimiter {
-  /** Counts a request; returns 0 when allowed, else the seconds until the key may try again. */
-  take(key: string): number;
+  /** Counts a request; resolves to 0 when allowed, else the seconds until the key may try again. */
+  take(key: string): Promise<number>;
 }
 
 /** A fixed-window counter per key (client address): simple, and enough to stop token farming. */
@@ -18,7 +18,7 @@ export function createRateLimiter({ limit, windowMs, maxKeys = 10_000, now = Dat
   if (!(windowMs > 0)) throw new Error('createRateLimiter needs windowMs > 0');
   const windows = new Map<string, { start: number; count: number }>();
   return {
-    take(key) {
+    async take(key) {
       const t = now();
       let w = windows.get(key);
       if (!w || t - w.start >= windowMs) {

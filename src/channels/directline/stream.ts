@@ -5,6 +5,7 @@ import type { WebSocket } from 'ws';
 import type { Logger } from '../../log';
 import { HttpError } from '../../server/http-error';
 import type { DirectLineService } from './directline-service';
+import type { Listener } from './directline-store';
 import { DIRECT_LINE_PATH } from './directline-routes';
 import { RetryLaterError } from './retry-later-error';
 import { STREAM_CLOSE } from './stream-close';
@@ -47,31 +48,37 @@ export function attachStream(httpServer: Server, { service, log, heartbeatMs = 3
       return refuse(socket, 400, 'Bad Request'); // a malformed %-escape in the path
     }
     const token = url.searchParams.get('t') ?? /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
-    let pending: Parameters<typeof service.openStream>[3] | undefined;
-    const queued: Array<Parameters<Parameters<typeof service.openStream>[3]>[0]> = [];
-    let unsubscribe: () => void;
-    try {
-      // Subscribe before the handshake completes so nothing posted meanwhile is lost; frames wait in `queued`.
-      unsubscribe = service.openStream(token, conversationId, url.searchParams.get('watermark') ?? undefined, (set) =>
-        pending ? pending(set) : queued.push(set),
-      );
-    } catch (error) {
-      const known = error instanceof HttpError ? error : undefined;
-      if (!known) log.error('direct line stream failed', { conversationId, channelId: 'directline', error: String(error) });
-      const retryAfter = error instanceof RetryLaterError ? error.retryAfterSeconds : undefined;
-      return refuse(socket, known?.status ?? 500, known?.code ?? 'Error', retryAfter);
-    }
-    socket.once('close', () => unsubscribe());
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      alive.add(ws);
-      pending = (set) => {
-        if (set === null) return ws.close(STREAM_CLOSE.expired.code, STREAM_CLOSE.expired.reason);
-        if (set.activities.length > 0 && ws.readyState === ws.OPEN) ws.send(JSON.stringify(set));
-      };
-      for (const set of queued.splice(0)) pending(set);
-      ws.on('pong', () => alive.add(ws));
-      ws.on('error', () => ws.terminate());
+    let pending: Listener | undefined;
+    const queued: Array<Parameters<Listener>[0]> = [];
+    let unsubscribe: (() => void) | undefined;
+    let gone = false;
+    socket.once('close', () => {
+      gone = true;
+      unsubscribe?.();
     });
+    // Subscribed before the handshake completes so nothing posted meanwhile is lost; frames wait in `queued`.
+    service.openStream(token, conversationId, url.searchParams.get('watermark') ?? undefined, (set) => (pending ? pending(set) : queued.push(set))).then(
+      (unsubscribeNow) => {
+        unsubscribe = unsubscribeNow;
+        if (gone) return unsubscribe();
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          alive.add(ws);
+          pending = (set) => {
+            if (set === null) return ws.close(STREAM_CLOSE.expired.code, STREAM_CLOSE.expired.reason);
+            if (set.activities.length > 0 && ws.readyState === ws.OPEN) ws.send(JSON.stringify(set));
+          };
+          for (const set of queued.splice(0)) pending(set);
+          ws.on('pong', () => alive.add(ws));
+          ws.on('error', () => ws.terminate());
+        });
+      },
+      (error: unknown) => {
+        const known = error instanceof HttpError ? error : undefined;
+        if (!known) log.error('direct line stream failed', { conversationId, channelId: 'directline', error: String(error) });
+        const retryAfter = error instanceof RetryLaterError ? error.retryAfterSeconds : undefined;
+        refuse(socket, known?.status ?? 500, known?.code ?? 'Error', retryAfter);
+      },
+    );
   };
   httpServer.on('upgrade', onUpgrade);
 
