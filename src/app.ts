@@ -15,6 +15,7 @@ import { buildBot } from './bot/build-bot';
 import { createBotEventHub } from './bot/bot-events';
 import { createTurnErrorHandler } from './bot/turn-failure';
 import { setUpDirectLine } from './channels/directline';
+import { connectRedis } from './scale/redis-client';
 import { createLogger } from './log';
 import type { Logger } from './log';
 import { directoryModelCache } from './nlu/model-cache';
@@ -208,7 +209,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     log,
   });
   handoff.desks.registerRoutes(server, log);
-  const directLine = setUpDirectLine(server, { config, log, selfUrl: ownUrl });
+  // REDIS_URL: one connection set for this instance, shared by everything several instances must share.
+  const redis = config.redis.url ? connectRedis({ url: config.redis.url, prefix: config.redis.keyPrefix, log, name: `bot-${process.pid}` }) : undefined;
+  const directLine = setUpDirectLine(server, { config, log, selfUrl: ownUrl, redis });
 
   let closing: Promise<boolean> | undefined;
   const shutDown = async (drainMs: number): Promise<boolean> => {
@@ -234,6 +237,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     housekeeping.stop();
     handoff.close();
     storage.close();
+    await redis?.close();
     return drained;
   };
 
