@@ -50,6 +50,14 @@ export function describeDirectLineStoreContract(fresh: () => Promise<StorePair>,
       await expect(a.evicted('never')).resolves.toBeUndefined();
     });
 
+    it('remembers a refused start until the conversation is created, on every instance', async () => {
+      await expect(a.startRefused('c')).resolves.toBe(false);
+      await a.refuseStart('c');
+      await expect(b.startRefused('c')).resolves.toBe(true);
+      await b.create('c', 'u');
+      await expect(a.startRefused('c')).resolves.toBe(false);
+    });
+
     it('refuses to append to a conversation it does not hold', async () => {
       await expect(a.append('nobody', { type: 'message' })).rejects.toThrow();
     });

@@ -5,7 +5,6 @@ import { parseWatermark } from './conversation-log';
 import type { ActivitySet, ClientActivity, Listener, WireActivity } from './conversation-store';
 import type { Created, DirectLineStore } from './directline-store';
 import { expiryNotice } from './expiry-notice';
-import { RecentIds } from './recent-ids';
 import { RetryLaterError } from './retry-later-error';
 import type { TokenSigner } from './token-signer';
 import type { DrainResult, TurnKind, TurnQueue } from './turn-queue';
@@ -65,8 +64,6 @@ const CLIENT_TYPES = new Set(['message', 'event', 'typing']);
  */
 export class DirectLineService {
   private readonly now: () => number;
-  /** Conversations whose start was refused (429): a client coming back to one is starting it, not returning. */
-  private readonly refusedStarts = new RecentIds(10_000);
 
   constructor(private readonly options: DirectLineServiceOptions) {
     for (const key of ['signer', 'store', 'turns', 'postToBot', 'serviceUrl', 'botId', 'log'] as const) {
@@ -223,7 +220,7 @@ export class DirectLineService {
     if (caller.kind !== 'token') throw new HttpError('DL_CONVERSATION_NOT_FOUND');
     const evictedAt = await this.options.store.evicted(conversationId);
     const seen = parseWatermark(arrival.watermark);
-    const returning = evictedAt !== undefined || seen !== undefined || (arrival.reconnecting && !this.refusedStarts.has(conversationId));
+    const returning = evictedAt !== undefined || seen !== undefined || (arrival.reconnecting && !(await this.options.store.startRefused(conversationId)));
     if (!returning) return this.begin(conversationId, caller.userId);
     return this.restore(conversationId, caller.userId, Math.max(evictedAt ?? -1, seen ?? -1));
   }
@@ -256,13 +253,12 @@ export class DirectLineService {
     } catch (error) {
       settle(undefined);
       // The widget keeps its token and "resumes" this conversation on reload: it must start then, not claim a past.
-      this.refusedStarts.add(conversationId);
+      await this.options.store.refuseStart(conversationId).catch(() => undefined); // the refusal itself matters more
       throw error;
     }
     // Kept in memory until the welcome is over, so the bot's replies land.
     release = this.options.store.hold(conversationId);
     settle(created);
-    this.refusedStarts.delete(conversationId);
     return created;
   }
 

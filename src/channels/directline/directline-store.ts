@@ -1,3 +1,4 @@
+import { RecentIds } from './recent-ids';
 import type { ActivitySet, ClientActivity, Conversation, ConversationStore, Listener, WireActivity } from './conversation-store';
 
 export type { Listener };
@@ -34,6 +35,9 @@ export interface DirectLineStore {
   hold(id: string): () => void;
   /** The last activity number of a conversation no longer held, if still remembered. */
   evicted(id: string): Promise<number | undefined>;
+  /** Remembers that starting this conversation was refused (429), until it is created: a client coming back is starting it, not returning. */
+  refuseStart(id: string): Promise<void>;
+  startRefused(id: string): Promise<boolean>;
 }
 
 /**
@@ -43,6 +47,7 @@ export interface DirectLineStore {
  */
 export function memoryDirectLineStore(store: ConversationStore): DirectLineStore {
   if (!store) throw new Error('memoryDirectLineStore needs a ConversationStore');
+  const refused = new RecentIds(10_000);
   const run = <T>(work: () => T): Promise<T> => {
     try {
       return Promise.resolve(work());
@@ -56,6 +61,7 @@ export function memoryDirectLineStore(store: ConversationStore): DirectLineStore
         const existing = store.get(id);
         if (existing) return { id, userId: existing.userId, fresh: false };
         const created = store.create(id, userId, lastSeq);
+        if (created) refused.delete(id);
         return created && { id, userId: created.userId, fresh: true };
       }),
     get: (id) => run(() => store.get(id)),
@@ -68,5 +74,7 @@ export function memoryDirectLineStore(store: ConversationStore): DirectLineStore
       }),
     hold: (id) => (store.get(id) ? store.hold(id) : () => undefined),
     evicted: (id) => run(() => store.evicted(id)),
+    refuseStart: (id) => run(() => refused.add(id)),
+    startRefused: (id) => run(() => refused.has(id)),
   };
 }

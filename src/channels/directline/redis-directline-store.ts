@@ -19,14 +19,15 @@ export interface RedisDirectLineStoreOptions extends LogLimits {
 /**
  * Keys (under `${prefix}dl:`): `conv:{id}` a hash {user, seq, bytes};
  * `log:{id}` a stream whose entry ids are `{seq}-1`, so a watermark is a
- * stream position; `last:{id}` the last number, outliving the rest.
+ * stream position; `last:{id}` the last number, outliving the rest;
+ * `refused:{id}` set while its start was refused and it was not created since.
  * Appending (number, log, trim, expiry, publish) is one script, so it is
  * atomic whichever instance runs it.
  */
 const CREATE = `
 local user = redis.call('HGET', KEYS[1], 'user')
 if user then return {user, 0} end
-redis.call('DEL', KEYS[2])
+redis.call('DEL', KEYS[2], KEYS[4])
 redis.call('HSET', KEYS[1], 'user', ARGV[1], 'seq', ARGV[2], 'bytes', 0)
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('SET', KEYS[3], ARGV[2], 'PX', ARGV[4])
@@ -56,10 +57,13 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return false end
 return redis.call('GET', KEYS[2])`;
 
 type Scripted = Redis & {
-  dlCreate(conv: string, log: string, last: string, user: string, lastSeq: number, ttlMs: number, rememberMs: number): Promise<[string, number]>;
+  dlCreate(conv: string, log: string, last: string, refused: string, user: string, lastSeq: number, ttlMs: number, rememberMs: number): Promise<[string, number]>;
   dlAppend(conv: string, log: string, last: string, json: string, bytes: number, maxActivities: number, maxBytes: number, ttlMs: number, rememberMs: number, channel: string, id: string): Promise<number>;
   dlEvicted(conv: string, last: string): Promise<string | null>;
 };
+
+/** How soon a watcher that could not read its gap tries again. */
+const FILL_RETRY_MS = 2_000;
 
 /** One published activity: conversation, number, JSON without its id. */
 interface Published {
@@ -105,6 +109,7 @@ class Watcher {
 
   /** Reads whatever came after what it has; resolves when caught up (errors are reported, and retried on reconnect). */
   async fill(first = false): Promise<void> {
+    if (this.closed) return;
     if (this.filling) {
       this.again = true;
       return;
@@ -129,6 +134,8 @@ class Watcher {
     } catch (error) {
       if (first) throw error;
       this.onError(error);
+      // Redis answered the subscriber but not this read (the two connections come back apart): try again shortly.
+      setTimeout(() => void this.fill(), FILL_RETRY_MS).unref();
     } finally {
       this.filling = false;
     }
@@ -149,12 +156,12 @@ export function createRedisDirectLineStore(options: RedisDirectLineStoreOptions)
     if (!Number.isInteger(value) || value < 1) throw new Error(`createRedisDirectLineStore needs ${name} >= 1`);
   }
   if (!('dlAppend' in redis.client)) {
-    redis.client.defineCommand('dlCreate', { numberOfKeys: 3, lua: CREATE });
+    redis.client.defineCommand('dlCreate', { numberOfKeys: 4, lua: CREATE });
     redis.client.defineCommand('dlAppend', { numberOfKeys: 3, lua: APPEND });
     redis.client.defineCommand('dlEvicted', { numberOfKeys: 2, lua: EVICTED });
   }
   const client = redis.client as Scripted;
-  const key = (kind: 'conv' | 'log' | 'last', id: string) => `${redis.prefix}dl:${kind}:${id}`;
+  const key = (kind: 'conv' | 'log' | 'last' | 'refused', id: string) => `${redis.prefix}dl:${kind}:${id}`;
   const channel = `${redis.prefix}dl:activities`;
   const idleMs = idleSeconds * 1000;
   const rememberMs = (idleSeconds + rememberSeconds) * 1000;
@@ -218,7 +225,7 @@ export function createRedisDirectLineStore(options: RedisDirectLineStoreOptions)
   return {
     create: (id, userId, lastSeq = -1) =>
       orUnavailable(async () => {
-        const [user, fresh] = await client.dlCreate(key('conv', id), key('log', id), key('last', id), userId, lastSeq, idleMs, rememberMs);
+        const [user, fresh] = await client.dlCreate(key('conv', id), key('log', id), key('last', id), key('refused', id), userId, lastSeq, idleMs, rememberMs);
         return { id, userId: user, fresh: fresh === 1 };
       }),
     get: (id) =>
@@ -270,6 +277,11 @@ export function createRedisDirectLineStore(options: RedisDirectLineStoreOptions)
         const last = await client.dlEvicted(key('conv', id), key('last', id));
         return last === null ? undefined : Number(last);
       }),
+    refuseStart: (id) =>
+      orUnavailable(async () => {
+        await client.set(key('refused', id), '1', 'PX', idleMs);
+      }),
+    startRefused: (id) => orUnavailable(async () => (await client.exists(key('refused', id))) === 1),
     close() {
       subscriber.off('message', onMessage);
       subscriber.off('ready', onReady);
