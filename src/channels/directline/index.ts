@@ -150,6 +150,7 @@ function secrets(configured: string, redis: SharedRedis | undefined, log: Logger
     return { secret: async () => configured, connectorKey: () => key };
   }
   if (redis) {
+    log.info('direct line: conversations, the token secret and the token limit are shared through Redis');
     const agreed = sharedSecret(redis, log);
     let key: string | undefined;
     return {
