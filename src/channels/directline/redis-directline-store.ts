@@ -62,6 +62,9 @@ type Scripted = Redis & {
   dlEvicted(conv: string, last: string): Promise<string | null>;
 };
 
+/** How long a refused start is remembered. */
+const REFUSED_MS = 3600_000;
+
 /** How soon a watcher that could not read its gap tries again. */
 const FILL_RETRY_MS = 2_000;
 
@@ -279,7 +282,8 @@ export function createRedisDirectLineStore(options: RedisDirectLineStoreOptions)
       }),
     refuseStart: (id) =>
       orUnavailable(async () => {
-        await client.set(key('refused', id), '1', 'PX', idleMs);
+        // An hour: a refused visitor reloads within minutes; a flood of refusals leaves keys that go soon.
+        await client.set(key('refused', id), '1', 'PX', Math.min(idleMs, REFUSED_MS));
       }),
     startRefused: (id) => orUnavailable(async () => (await client.exists(key('refused', id))) === 1),
     close() {
