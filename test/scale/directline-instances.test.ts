@@ -4,6 +4,7 @@
  * both, a Web Chat-style client whose WebSocket is on A while it posts to B,
  * the same log from either instance, and a Redis restart under it all.
  */
+import { createHmac } from 'node:crypto';
 import Redis from 'ioredis';
 import WebSocket from 'ws';
 import { useBotCluster } from '../support/bot-cluster';
@@ -103,16 +104,16 @@ it('accepts on B a token issued by A, refreshes it on B, and the refreshed token
     const polled = await call('GET', `${a!.url}${PATH}/conversations/${issued.conversationId}/activities`, refreshed.body.token as string);
     expect(polled.status).toBe(200);
     return (polled.body.activities as Activity[]).some((x) => x.from.role === 'bot');
-  });
+  }, 30_000);
   const forged = await call('GET', `${a!.url}${PATH}/conversations/${issued.conversationId}/activities`, `${issued.token}x`);
   expect(forged.status).toBe(401);
 });
 
-it('gives a client whose socket is on A every reply made on B, once and in order; either instance answers the same log; a Redis restart loses nothing', async () => {
+it('gives a client whose socket is on A every reply and proactive line made on B, once and in order; either instance answers the same log; a Redis restart loses nothing', async () => {
   const { instances, redis } = cluster();
   const [a, b] = instances;
   const client = await connectOn(a!.url);
-  await waitFor('the welcome on the socket', () => client.seen.some((x) => x.from.role === 'bot'));
+  await waitFor('the welcome on the socket', () => client.seen.some((x) => x.from.role === 'bot'), 30_000);
 
   // A few steps of a fix, every message posted to B; the replies are made on B and pushed by A.
   const started = await say(client, b!.url, "whatsapp won't back up");
@@ -123,6 +124,18 @@ it('gives a client whose socket is on A every reply made on B, once and in order
   expect(secondStep.length).toBeGreaterThan(0);
   expect(secondStep.map((x) => x.text)).not.toEqual(firstStep.map((x) => x.text));
 
+  // A proactive message (what a hand-off agent's line is) made on B, through the connector route the
+  // bot replies to: its key comes from the secret the instances agreed on, so it is the same on both.
+  const probe = new Redis(redis.url);
+  probes.push(probe);
+  const secret = (await probe.get('wabot:dl:secret'))!;
+  const connectorKey = createHmac('sha256', secret).update('directline-connector').digest('hex').slice(0, 32);
+  for (const [instance, text] of [[b!, 'An agent on B'], [a!, 'An agent on A']] as const) {
+    const line = await call('POST', `${instance.url}/directline-connector/${connectorKey}/v3/conversations/${client.conversationId}/activities`, undefined, { type: 'message', text });
+    expect(line.status).toBe(200);
+  }
+  expect((await caughtUp(client, a!.url)).slice(-2).map((x) => x.text)).toEqual(['An agent on B', 'An agent on A']);
+
   // Polling with a watermark: the same answer from either instance.
   const watermark = String(seqOf(client.seen.find((x) => x.id === started)!));
   const fromA = await log(a!.url, client, watermark);
@@ -130,8 +143,6 @@ it('gives a client whose socket is on A every reply made on B, once and in order
   expect(await log(b!.url, client, watermark)).toEqual(fromA);
 
   // Redis restarts (with its data, as a persistent Redis does); meanwhile requests get a clear 503.
-  const probe = new Redis(redis.url);
-  probes.push(probe);
   await probe.save();
   await closeClients(probes);
   await redis.kill();
