@@ -15,6 +15,12 @@ export function option(name: string, fallback: number): number {
   return value;
 }
 
+/** A text given as `--name TEXT` on the command line, or undefined. */
+export function textOption(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? process.argv[at + 1] : undefined;
+}
+
 /** Whether `--name` is on the command line. */
 export function flag(name: string): boolean {
   return process.argv.includes(`--${name}`);
@@ -52,11 +58,14 @@ export async function waitReady(url: string, child: ChildProcess): Promise<void>
   throw new Error(`${url} did not become ready`);
 }
 
-/** This bot as `npm start` runs it (dist/src/index.js) on a free loopback port, once /readyz answers. */
-export async function startThisBot(env: Record<string, string>, nodeArgs: string[] = []): Promise<{ url: string; child: ChildProcess }> {
+/**
+ * This bot as `npm start` runs it (dist/src/index.js) on a free loopback port, once /readyz answers;
+ * `root` is another build's project folder (`--baseline`), this one by default.
+ */
+export async function startThisBot(env: Record<string, string>, nodeArgs: string[] = [], root = ROOT): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, '--disable-warning=DEP0111', join(ROOT, 'dist', 'src', 'index.js')], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [...nodeArgs, '--disable-warning=DEP0111', join(root, 'dist', 'src', 'index.js')], {
+    cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', APPLE_STATUS_URL: 'http://127.0.0.1:9/unreachable', ...env },
   });

@@ -24,7 +24,7 @@ import { Agent } from 'undici';
 
 import { connectorTransport, directLineTransport, runJourneys, startConnector } from './journeys';
 import type { JourneyFigures } from './journeys';
-import { flag, forkReady, freePort, median, option, ROOT, rssMb, startThisBot, stopAll } from './support';
+import { flag, forkReady, freePort, median, option, ROOT, rssMb, startThisBot, stopAll, textOption } from './support';
 
 interface Server {
   name: string;
@@ -111,9 +111,15 @@ async function compare(o: { rounds: number; duration: number; connections: numbe
     ['this bot (npm start, SQLite state)', 'on'],
     ['this bot, INSIGHTS=off', 'off'],
   ] as const) {
-    const bot = await startThisBot({ DATA_DIR: join(o.dataDir, insights), INSIGHTS: insights }, profileArgs(o.dataDir, insights));
+    const bot = await startThisBot({ DATA_DIR: join(o.dataDir, insights), INSIGHTS: insights }, profileArgs(insights));
     o.children.push(bot.child);
     servers.push({ name, url: bot.url, child: bot.child });
+  }
+  const baseline = textOption('baseline');
+  if (baseline) {
+    const bot = await startThisBot({ DATA_DIR: join(o.dataDir, 'baseline') }, [], baseline);
+    o.children.push(bot.child);
+    servers.push({ name: `baseline: ${baseline} (as shipped)`, url: bot.url, child: bot.child });
   }
   const figures = new Map<string, Figures[]>(servers.map((s) => [s.name, []]));
   for (const s of servers) await load(s, connector, { duration: 1, connections: o.connections, conversations: o.conversations, run: `warm-${servers.indexOf(s)}` });
@@ -145,26 +151,39 @@ async function referenceBots(children: ChildProcess[], which: readonly string[] 
 }
 
 /** `--cpu-prof`: this bot writes a V8 CPU profile into bench-profiles/ when it exits. */
-function profileArgs(dataDir: string, name: string): string[] {
+function profileArgs(name: string): string[] {
   if (!flag('cpu-prof')) return [];
   console.log(`CPU profile of this bot (${name}) goes to ${join(ROOT, 'bench-profiles')}`);
-  void dataDir;
   return ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench-profiles')}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`];
 }
 
-/** `--journeys N`: N users walking fixes over the connector's transport, C at a time. */
-async function journeys(o: { users: number; connections: number; dataDir: string; children: ChildProcess[] }): Promise<void> {
+/** `--journeys N`: N users walking fixes over the connector's transport, C at a time (with `--baseline`, both builds in turn). */
+async function journeys(o: { users: number; rounds: number; connections: number; dataDir: string; children: ChildProcess[] }): Promise<void> {
   const connector = await startConnector();
   const agent = new Agent({ connections: o.connections, keepAliveTimeout: 10_000 });
   try {
-    const bot = await startThisBot({ DATA_DIR: join(o.dataDir, 'journeys'), APPLE_STATUS_URL: connector.appleUrl }, profileArgs(o.dataDir, 'journeys'));
-    o.children.push(bot.child);
-    await runJourneys(Math.min(40, o.users), o.connections, connectorTransport(bot.url, connector, 'warm', agent)); // warm-up
-    const f = await runJourneys(o.users, o.connections, connectorTransport(bot.url, connector, 'run', agent));
-    console.log(`this bot, POST /api/messages + fake connector: ${describe(f)}`);
-    console.log(`\n| journeys (typed, ${o.connections} users at a time) | turns | turns/s | p50 | p95 | p99 | RSS | failed journeys |`);
+    const bots: Array<{ name: string; url: string; child: ChildProcess; runs: JourneyFigures[]; rss: number }> = [];
+    const baseline = textOption('baseline');
+    for (const [name, root] of [...(baseline ? [[`baseline: ${baseline}`, baseline]] : []), ['this bot, POST /api/messages + fake connector', ROOT]] as const) {
+      const bot = await startThisBot({ DATA_DIR: join(o.dataDir, `journeys-${bots.length}`), APPLE_STATUS_URL: connector.appleUrl }, root === ROOT ? profileArgs('journeys') : [], root);
+      o.children.push(bot.child);
+      bots.push({ name, ...bot, runs: [], rss: 0 });
+      await runJourneys(Math.min(40, o.users), o.connections, connectorTransport(bot.url, connector, `warm-${bots.length}`, agent));
+    }
+    for (let r = 0; r < o.rounds; r++) {
+      for (const [i, bot] of bots.entries()) {
+        const f = await runJourneys(o.users, o.connections, connectorTransport(bot.url, connector, `r${r}-${i}`, agent));
+        bot.runs.push(f);
+        bot.rss = Math.max(bot.rss, rssMb(bot.child.pid!));
+        console.log(`round ${r + 1} · ${bot.name}: ${describe(f)}`);
+      }
+    }
+    console.log(`\n| journeys (typed, ${o.connections} users at a time, median of ${o.rounds}) | turns | turns/s | p50 | p95 | p99 | RSS | failed journeys |`);
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
-    console.log(`| this bot, POST /api/messages + fake connector | ${f.turns} | ${f.turnsPerSecond.toFixed(0)} | ${f.p50} ms | ${f.p95} ms | ${f.p99} ms | ${rssMb(bot.child.pid!).toFixed(0)} MB | ${f.errors} of ${f.journeys} |`);
+    for (const b of bots) {
+      const m = (k: 'turnsPerSecond' | 'p50' | 'p95' | 'p99') => Math.round(median(b.runs.map((f) => f[k])) * 10) / 10;
+      console.log(`| ${b.name} | ${b.runs[0]!.turns} | ${m('turnsPerSecond').toFixed(0)} | ${m('p50')} ms | ${m('p95')} ms | ${m('p99')} ms | ${b.rss.toFixed(0)} MB | ${b.runs.reduce((n, f) => n + f.errors, 0)} of ${o.users * o.rounds} |`);
+    }
     await stopAll(o.children.splice(0));
   } finally {
     await agent.close();
@@ -183,7 +202,7 @@ async function directLine(o: { rounds: number; duration: number; users: number; 
     const [echo] = await referenceBots(o.children, ['echo-bot.js']);
     const bot = await startThisBot(
       { DATA_DIR: join(o.dataDir, 'directline'), APPLE_STATUS_URL: apple.appleUrl, DIRECT_LINE_BUILTIN_SECRET: 'bench-builtin-secret-0123456789abcdef0123456789', DIRECT_LINE_TOKEN_RATE_PER_MINUTE: '10000' },
-      profileArgs(o.dataDir, 'directline'),
+      profileArgs('directline'),
     );
     o.children.push(bot.child);
     const echoFigures: Figures[] = [];
@@ -212,7 +231,7 @@ async function directLine(o: { rounds: number; duration: number; users: number; 
 }
 
 async function main(): Promise<void> {
-  const rounds = option('rounds', 2);
+  const rounds = option('rounds', flag('journeys') && !flag('directline') ? 1 : 2);
   const duration = option('duration', 6);
   const connections = option('connections', 10);
   const conversations = option('conversations', 1000);
@@ -220,7 +239,7 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-bot-'));
   try {
-    if (flag('journeys') && !flag('directline')) await journeys({ users: option('journeys', 1000), connections, dataDir, children });
+    if (flag('journeys') && !flag('directline')) await journeys({ users: option('journeys', 1000), rounds: option('rounds', 1), connections, dataDir, children });
     else if (flag('directline')) await directLine({ rounds, duration, users: option('journeys', 300), connections, conversations, dataDir, children });
     else await compare({ rounds, duration, connections, conversations, dataDir, children });
   } finally {
