@@ -24,7 +24,7 @@ import { Agent } from 'undici';
 
 import { connectorTransport, directLineTransport, runJourneys, startConnector } from './journeys';
 import type { JourneyFigures } from './journeys';
-import { flag, forkReady, freePort, median, option, ROOT, rssMb, startThisBot, stopAll, textOption } from './support';
+import { cpuSeconds, flag, forkReady, freePort, median, option, ROOT, rssMb, startThisBot, stopAll, textOption } from './support';
 
 interface Server {
   name: string;
@@ -38,6 +38,8 @@ interface Figures {
   p99: number;
   rss: number;
   errors: number;
+  /** The server's CPU time per turn, ms. */
+  cpuMs: number;
 }
 
 const COMPLAINT = 'my whatsapp backup to icloud is not working';
@@ -45,6 +47,7 @@ const COMPLAINT = 'my whatsapp backup to icloud is not working';
 /** One load run against one server: conversations alternate a complaint and "yes". */
 async function load(server: Server, connector: string, o: { duration: number; connections: number; conversations: number; run: string }): Promise<Figures> {
   let n = 0;
+  const cpuBefore = cpuSeconds(server.child.pid!);
   const result = await autocannon({
     url: `${server.url}/api/messages`,
     method: 'POST',
@@ -79,6 +82,7 @@ async function load(server: Server, connector: string, o: { duration: number; co
     p50: result.latency.p50,
     p99: result.latency.p99,
     rss: rssMb(server.child.pid!),
+    cpuMs: ((cpuSeconds(server.child.pid!) - cpuBefore) * 1000) / Math.max(1, result.requests.total),
     errors: result.errors + result.non2xx + result.timeouts,
   };
 }
@@ -87,13 +91,13 @@ async function load(server: Server, connector: string, o: { duration: number; co
 function printTable(servers: Server[], figures: Map<string, Figures[]>, rounds: number): void {
   const summary = servers.map((s) => {
     const fs = figures.get(s.name)!;
-    return { name: s.name, tps: median(fs.map((f) => f.turnsPerSecond)), p50: median(fs.map((f) => f.p50)), p99: median(fs.map((f) => f.p99)), rss: Math.max(...fs.map((f) => f.rss)), errors: fs.reduce((n, f) => n + f.errors, 0) };
+    return { name: s.name, tps: median(fs.map((f) => f.turnsPerSecond)), p50: median(fs.map((f) => f.p50)), p99: median(fs.map((f) => f.p99)), rss: Math.max(...fs.map((f) => f.rss)), cpu: median(fs.map((f) => f.cpuMs)), errors: fs.reduce((n, f) => n + f.errors, 0) };
   });
   const [echo, dialog] = summary;
-  console.log(`\n| server (median of ${rounds} rounds) | turns/s | p50 | p99 | RSS | × echo turns/s | × dialog bot turns/s | errors |`);
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  console.log(`\n| server (median of ${rounds} rounds) | turns/s | p50 | p99 | RSS | CPU per turn | × echo turns/s | × dialog bot turns/s | errors |`);
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const s of summary) {
-    console.log(`| ${s.name} | ${s.tps.toFixed(0)} | ${s.p50} ms | ${s.p99} ms | ${s.rss.toFixed(0)} MB | ${(s.tps / echo!.tps).toFixed(2)} | ${dialog ? (s.tps / dialog.tps).toFixed(2) : '–'} | ${s.errors} |`);
+    console.log(`| ${s.name} | ${s.tps.toFixed(0)} | ${s.p50} ms | ${s.p99} ms | ${s.rss.toFixed(0)} MB | ${s.cpu.toFixed(2)} ms | ${(s.tps / echo!.tps).toFixed(2)} | ${dialog ? (s.tps / dialog.tps).toFixed(2) : '–'} | ${s.errors} |`);
   }
 }
 
@@ -127,7 +131,7 @@ async function compare(o: { rounds: number; duration: number; connections: numbe
     for (const s of servers) {
       const f = await load(s, connector, { duration: o.duration, connections: o.connections, conversations: o.conversations, run: `r${r}-${servers.indexOf(s)}` });
       figures.get(s.name)!.push(f);
-      console.log(`round ${r + 1} · ${s.name}: ${f.turnsPerSecond.toFixed(0)} turns/s, p50 ${f.p50} ms, p99 ${f.p99} ms, RSS ${f.rss.toFixed(0)} MB, errors ${f.errors}`);
+      console.log(`round ${r + 1} · ${s.name}: ${f.turnsPerSecond.toFixed(0)} turns/s, p50 ${f.p50} ms, p99 ${f.p99} ms, RSS ${f.rss.toFixed(0)} MB, CPU ${f.cpuMs.toFixed(2)} ms/turn, errors ${f.errors}`);
     }
   }
   printTable(servers, figures, o.rounds);
@@ -162,7 +166,7 @@ async function journeys(o: { users: number; rounds: number; connections: number;
   const connector = await startConnector();
   const agent = new Agent({ connections: o.connections, keepAliveTimeout: 10_000 });
   try {
-    const bots: Array<{ name: string; url: string; child: ChildProcess; runs: JourneyFigures[]; rss: number }> = [];
+    const bots: Array<{ name: string; url: string; child: ChildProcess; runs: Array<JourneyFigures & { cpuMs: number }>; rss: number }> = [];
     const baseline = textOption('baseline');
     for (const [name, root] of [...(baseline ? [[`baseline: ${baseline}`, baseline]] : []), ['this bot, POST /api/messages + fake connector', ROOT]] as const) {
       const bot = await startThisBot({ DATA_DIR: join(o.dataDir, `journeys-${bots.length}`), APPLE_STATUS_URL: connector.appleUrl }, root === ROOT ? profileArgs('journeys') : [], root);
@@ -172,17 +176,19 @@ async function journeys(o: { users: number; rounds: number; connections: number;
     }
     for (let r = 0; r < o.rounds; r++) {
       for (const [i, bot] of bots.entries()) {
+        const cpuBefore = cpuSeconds(bot.child.pid!);
         const f = await runJourneys(o.users, o.connections, connectorTransport(bot.url, connector, `r${r}-${i}`, agent));
-        bot.runs.push(f);
+        const cpuMs = ((cpuSeconds(bot.child.pid!) - cpuBefore) * 1000) / Math.max(1, f.turns);
+        bot.runs.push({ ...f, cpuMs });
         bot.rss = Math.max(bot.rss, rssMb(bot.child.pid!));
-        console.log(`round ${r + 1} · ${bot.name}: ${describe(f)}`);
+        console.log(`round ${r + 1} · ${bot.name}: ${describe(f)}, CPU ${cpuMs.toFixed(2)} ms/turn`);
       }
     }
-    console.log(`\n| journeys (typed, ${o.connections} users at a time, median of ${o.rounds}) | turns | turns/s | p50 | p95 | p99 | RSS | failed journeys |`);
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+    console.log(`\n| journeys (typed, ${o.connections} users at a time, median of ${o.rounds}) | turns | turns/s | p50 | p95 | p99 | RSS | CPU per turn | failed journeys |`);
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const b of bots) {
-      const m = (k: 'turnsPerSecond' | 'p50' | 'p95' | 'p99') => Math.round(median(b.runs.map((f) => f[k])) * 10) / 10;
-      console.log(`| ${b.name} | ${b.runs[0]!.turns} | ${m('turnsPerSecond').toFixed(0)} | ${m('p50')} ms | ${m('p95')} ms | ${m('p99')} ms | ${b.rss.toFixed(0)} MB | ${b.runs.reduce((n, f) => n + f.errors, 0)} of ${o.users * o.rounds} |`);
+      const m = (k: 'turnsPerSecond' | 'p50' | 'p95' | 'p99' | 'cpuMs') => Math.round(median(b.runs.map((f) => f[k])) * 100) / 100;
+      console.log(`| ${b.name} | ${b.runs[0]!.turns} | ${m('turnsPerSecond').toFixed(0)} | ${m('p50')} ms | ${m('p95')} ms | ${m('p99')} ms | ${b.rss.toFixed(0)} MB | ${m('cpuMs').toFixed(2)} ms | ${b.runs.reduce((n, f) => n + f.errors, 0)} of ${o.users * o.rounds} |`);
     }
     await stopAll(o.children.splice(0));
   } finally {
