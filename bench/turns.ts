@@ -14,6 +14,18 @@
  * of them alike; every server gets a short warm-up first.
  *
  * Options: --rounds R, --duration S, --connections C, --conversations N.
+ *
+ * Other runs (bench/journeys.ts):
+ * - `--journeys N`: N simulated users (1,000) walk a fix to success, or all
+ *   of them to escalation, typing their answers, C at a time, over
+ *   POST /api/messages; per-turn latency, CPU per turn, and every journey's
+ *   ending checked (a failed journey is counted, with the first one shown).
+ * - `--directline`: the echo bot under autocannon and the same journeys (N,
+ *   default 300) over the built-in Direct Line's token, conversation and
+ *   WebSocket, interleaved.
+ * - `--baseline DIR`: also runs another build of this bot (a checkout with
+ *   dist/ built and node_modules) beside this one, for before/after figures.
+ * - `--cpu-prof`: this bot writes a V8 CPU profile into bench-profiles/.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
