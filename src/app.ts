@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { Server as NetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { Server } from 'restify';
 import type { TurnContext } from 'botbuilder';
 import type { Config } from './config';
@@ -26,6 +25,7 @@ import { InsightsStore } from './insights/insights-store';
 import { conversationKey, createInsightsRecorder } from './insights/recorder';
 import { projectVersion } from './project';
 import { BotEdgeAdapter } from './server/bot-framework-edge';
+import { ReusingBotFrameworkAuthentication } from './server/reused-connectors';
 import { createServer } from './server/create-server';
 import { HttpError } from './server/http-error';
 import { createMetrics } from './server/metrics';
@@ -143,7 +143,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   });
 
   const adapter = new BotEdgeAdapter(
-    new ConfigurationBotFrameworkAuthentication({
+    new ReusingBotFrameworkAuthentication({
       MicrosoftAppId: config.auth.appId,
       MicrosoftAppPassword: config.auth.appPassword,
       MicrosoftAppType: config.auth.appType,
