@@ -1,4 +1,4 @@
-import type { SparseVector } from './features';
+import type { SparseRows, SparseVector } from './features';
 import { prng } from './prng';
 
 export interface SoftmaxOptions {
@@ -47,36 +47,42 @@ export class SoftmaxModel {
   ) {}
 
   static train(
-    xs: readonly SparseVector[],
+    xs: SparseRows,
     ys: readonly number[],
     features: number,
     classes: number,
     o: SoftmaxOptions = DEFAULT_SOFTMAX,
   ): SoftmaxModel {
-    if (xs.length !== ys.length || xs.length === 0) throw new Error('SoftmaxModel.train: need as many labels as examples');
+    if (xs.rows !== ys.length || xs.rows === 0) throw new Error('SoftmaxModel.train: need as many labels as examples');
     if (classes < 2) throw new Error('SoftmaxModel.train: need at least two classes');
     const W = new Float64Array(features * classes);
     const b = new Float64Array(classes);
     const model = new SoftmaxModel(classes, W, b);
     const random = prng(o.seed);
-    const order = xs.map((_, i) => i);
+    const order = Int32Array.from(ys, (_, i) => i);
     const p = new Float64Array(classes);
     const sizes = new Float64Array(classes);
     for (const y of ys) sizes[y] = (sizes[y] as number) + 1;
-    const classWeight = Array.from(sizes, (n) => {
+    const classWeight = Float64Array.from(sizes, (n) => {
       const balanced = n === 0 ? 0 : ys.length / (classes * n);
       return o.classWeighting === 'balanced' ? balanced : o.classWeighting === 'sqrt' ? Math.sqrt(balanced) : 1;
     });
+    const indices = xs.indices;
+    const values = xs.values;
     let step = 0;
     for (let epoch = 0; epoch < o.epochs; epoch++) {
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(random() * (i + 1));
-        [order[i], order[j]] = [order[j] as number, order[i] as number];
+        const t = order[i] as number;
+        order[i] = order[j] as number;
+        order[j] = t;
       }
-      for (const n of order) {
-        const x = xs[n] as SparseVector;
+      for (let r = 0; r < order.length; r++) {
+        const n = order[r] as number;
         const y = ys[n] as number;
-        model.probabilitiesInto(x, p);
+        const from = xs.start(n);
+        const to = xs.end(n);
+        model.rowProbabilities(indices, values, from, to, p);
         const lr = (o.learningRate / (1 + o.decay * step++)) * (classWeight[y] as number);
         const shrink = 1 - lr * o.l2;
         for (let k = 0; k < classes; k++) {
@@ -84,9 +90,9 @@ export class SoftmaxModel {
           p[k] = lr * g;
           b[k] = (b[k] as number) - lr * g;
         }
-        for (let t = 0; t < x.indices.length; t++) {
-          const base = (x.indices[t] as number) * classes;
-          const v = x.values[t] as number;
+        for (let t = from; t < to; t++) {
+          const base = (indices[t] as number) * classes;
+          const v = values[t] as number;
           for (let k = 0; k < classes; k++) {
             W[base + k] = (W[base + k] as number) * shrink - (p[k] as number) * v;
           }
@@ -115,11 +121,16 @@ export class SoftmaxModel {
   }
 
   private probabilitiesInto(x: SparseVector, out: Float64Array): Float64Array {
+    return this.rowProbabilities(x.indices, x.values, 0, x.indices.length, out);
+  }
+
+  /** Probabilities of the row of features `from`..`to` of `indices` / `values`, into `out`. */
+  private rowProbabilities(indices: Int32Array, values: Float64Array, from: number, to: number, out: Float64Array): Float64Array {
     const K = this.classes;
     for (let k = 0; k < K; k++) out[k] = this.bias[k] as number;
-    for (let t = 0; t < x.indices.length; t++) {
-      const base = (x.indices[t] as number) * K;
-      const v = x.values[t] as number;
+    for (let t = from; t < to; t++) {
+      const base = (indices[t] as number) * K;
+      const v = values[t] as number;
       for (let k = 0; k < K; k++) out[k] = (out[k] as number) + v * (this.weights[base + k] as number);
     }
     let max = -Infinity;
