@@ -55,7 +55,7 @@ export function decodeLexicon(bytes: Buffer): LexiconBlock {
   // Views over the decompressed block, not copies: a copy would briefly double its ~10 MB (and RSS keeps the peak).
   const text = new Uint8Array(raw.buffer, raw.byteOffset + headerEnd + 1, nul - headerEnd - 1);
   let count = 0;
-  for (const b of text) if (b === 10) count++;
+  for (let i = 0; i < text.length; i++) if (text[i] === 10) count++;
   if (count !== header.words) throw new Error('lexicon: word count does not match its header');
   const vectors = new Int8Array(raw.buffer, raw.byteOffset + nul + 1, raw.length - nul - 1);
   if (vectors.length !== header.vectors * header.dims) throw new Error('lexicon: vector size does not match its header');
@@ -106,19 +106,33 @@ export class Lexicon {
     this.table = new Int32Array(slots);
     this.mask = slots - 1;
     let size = 0;
+    // Hashed and compared straight from the block's bytes: no string per word.
     for (let i = 0; i < block.count; i++) {
-      const word = this.wordAt(i);
-      if (this.indexOf(word) >= 0) continue;
-      let slot = hashWord(word) & this.mask;
-      while (this.table[slot] !== 0) slot = (slot + 1) & this.mask;
+      const from = this.starts[i] as number;
+      const to = (this.starts[i + 1] as number) - 1;
+      let h = 0x811c9dc5;
+      for (let k = from; k < to; k++) h = Math.imul(h ^ (this.text[k] as number), 0x01000193);
+      let slot = (h >>> 0) & this.mask;
+      let duplicate = false;
+      for (; this.table[slot] !== 0; slot = (slot + 1) & this.mask) {
+        if (this.sameBytes((this.table[slot] as number) - 1, from, to)) {
+          duplicate = true;
+          break;
+        }
+      }
+      if (duplicate) continue;
       this.table[slot] = i + 1;
       size++;
     }
     this.size = size;
   }
 
-  private wordAt(i: number): string {
-    return Buffer.from(this.text.buffer, this.text.byteOffset + (this.starts[i] as number), (this.starts[i + 1] as number) - (this.starts[i] as number) - 1).toString('latin1');
+  /** Word `i` has the bytes `from`..`to` of the block. */
+  private sameBytes(i: number, from: number, to: number): boolean {
+    const start = this.starts[i] as number;
+    if ((this.starts[i + 1] as number) - start - 1 !== to - from) return false;
+    for (let k = 0; k < to - from; k++) if (this.text[start + k] !== this.text[from + k]) return false;
+    return true;
   }
 
   private matches(i: number, word: string): boolean {

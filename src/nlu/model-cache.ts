@@ -121,7 +121,8 @@ export interface StoredModel {
   softmax: SoftmaxParameters;
 }
 
-const MAGIC = Buffer.from('WANLU\u0001', 'latin1');
+/** Version 2: Float32 weights. */
+const MAGIC = Buffer.from('WANLU\u0002', 'latin1');
 
 interface Header {
   key: string;
@@ -137,7 +138,7 @@ export function encodeModel(key: string, model: StoredModel): Buffer {
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const length = Buffer.alloc(4);
   length.writeUInt32LE(json.length);
-  const bytesOf = (a: Uint32Array | Float64Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const bytesOf = (a: Uint32Array | Float32Array | Float64Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
   return Buffer.concat([MAGIC, length, json, bytesOf(keys), bytesOf(softmax.weights), bytesOf(softmax.bias)]);
 }
 
@@ -155,15 +156,15 @@ export function decodeModel(bytes: Buffer, key: string, labels: readonly string[
   offset += headerLength;
   const { features, classes } = header;
   if (header.key !== key || JSON.stringify(header.labels) !== JSON.stringify(labels) || classes !== labels.length) return undefined;
-  if (bytes.length !== offset + 4 * features + 8 * features * classes + 8 * classes) return undefined;
+  if (bytes.length !== offset + 4 * features + 4 * features * classes + 8 * classes) return undefined;
   // Copied into fresh arrays: the file's bytes need not sit at an 8-byte boundary.
-  const copy = <T extends Uint32Array | Float64Array>(target: T): T => {
+  const copy = <T extends Uint32Array | Float32Array | Float64Array>(target: T): T => {
     new Uint8Array(target.buffer).set(bytes.subarray(offset, offset + target.byteLength));
     offset += target.byteLength;
     return target;
   };
   const keys = copy(new Uint32Array(features));
-  const weights = copy(new Float64Array(features * classes));
+  const weights = copy(new Float32Array(features * classes));
   const bias = copy(new Float64Array(classes));
   return { labels, keys, softmax: { classes, weights, bias } };
 }

@@ -1,6 +1,5 @@
 import { applyTemperature } from './calibration';
-import { FeatureSpace } from './features';
-import type { SparseVector } from './features';
+import { FeatureSpace, SparseRows } from './features';
 import { defaultLexicon } from './lexicon';
 import { decodeModel, encodeModel, modelKey } from './model-cache';
 import type { ModelCache } from './model-cache';
@@ -82,12 +81,13 @@ export function trainTextClassifier<L extends string>(
     model = SoftmaxModel.fromParameters(stored.softmax);
   } else {
     space = new FeatureSpace(o.features);
-    const xs: SparseVector[] = texts.map((t) => space.fit(preprocessor.process(t, true)));
+    const xs = new SparseRows();
+    for (const t of texts) space.fit(preprocessor.process(t, true), xs);
     if (roles.outOfScope !== undefined && o.mashes > 0) {
       // Read as a message at parse time would be (non-words and all), never added to the vocabulary.
       const y = labels.indexOf(roles.outOfScope);
       for (const mash of keyboardMashes(o.mashes, o.softmax.seed)) {
-        xs.push(space.vectorize(preprocessor.process(mash)));
+        space.fitUnseen(preprocessor.process(mash), xs);
         ys.push(y);
       }
     }

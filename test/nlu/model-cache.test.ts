@@ -93,7 +93,7 @@ describe('the NLU model cache (DATA_DIR/nlu-models)', () => {
     const model = {
       labels: ['a', 'b'],
       keys: Uint32Array.from([7, 9, 11]),
-      softmax: { classes: 2, weights: Float64Array.from([0.5, -0.5, 1, 2, -3, 0.25]), bias: Float64Array.from([0.1, -0.1]) },
+      softmax: { classes: 2, weights: Float32Array.from([0.5, -0.5, 1, 2, -3, 0.25]), bias: Float64Array.from([0.1, -0.1]) },
     };
     const bytes = encodeModel('k1', model);
     expect(decodeModel(bytes, 'k1', ['a', 'b'])).toEqual(model);
