@@ -119,7 +119,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     const { channelId, conversation } = context.activity;
     await handoff.transcripts.deleteTranscript(channelId, conversation.id);
     insights.deleteConversationText(conversationKey(context));
-    handoff.store.forgetUserText(conversation.id);
+    await handoff.store.forgetUserText(conversation.id);
     log.info('deleted a conversation\'s data at the user\'s request', { channelId, conversationId: conversation.id });
   };
   // Teams agents need the bot's conversation state and the adapter, made below; their middleware is installed now.
@@ -137,7 +137,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       port: handoff.core,
       middleware: handoff.middleware,
       agentMiddleware: [teamsAgentMiddleware],
-      holds: (conversationId) => handoff.store.openFor(conversationId) !== undefined,
+      holds: async (conversationId) => (await handoff.store.openFor(conversationId)) !== undefined,
     },
   });
 

@@ -59,18 +59,22 @@ export type HandoffFeedEvent =
 
 export interface AgentDeskService {
   /** Oldest first, position 1..n, waitSeconds. */
-  waiting(): HandoffView[];
+  waiting(): Promise<HandoffView[]>;
   /** Active hand-offs held by this agent. */
-  mine(agentId: string): HandoffView[];
-  get(handoffId: string): HandoffDetail | undefined;
+  mine(agentId: string): Promise<HandoffView[]>;
+  get(handoffId: string): Promise<HandoffDetail | undefined>;
   /** HandoffConflictError if not waiting. */
   accept(handoffId: string, agent: AgentIdentity): Promise<HandoffView>;
   /** HandoffForbiddenError if not this agent's. */
   sendToUser(handoffId: string, agent: AgentIdentity, text: string): Promise<void>;
   typing(handoffId: string, agent: AgentIdentity): Promise<void>;
   end(handoffId: string, agent: AgentIdentity): Promise<void>;
-  addNote(handoffId: string, agent: AgentIdentity, text: string): void;
+  addNote(handoffId: string, agent: AgentIdentity, text: string): Promise<void>;
   /** Hand-offs with a message left for agents (no agent was available). */
-  leftMessages(): HandoffView[];
-  subscribe(listener: (e: HandoffFeedEvent) => void): () => void;
+  leftMessages(): Promise<HandoffView[]>;
+  /**
+   * The live events; with several instances `everywhere` (the default) hears
+   * every instance's, `here` only this one's (for what must be done once).
+   */
+  subscribe(listener: (e: HandoffFeedEvent) => void, scope?: 'everywhere' | 'here'): () => void;
 }

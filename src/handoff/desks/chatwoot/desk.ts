@@ -104,7 +104,7 @@ export class ChatwootDesk implements AgentDesk {
   async userTyping(): Promise<void> {}
 
   async userLeft(handoffId: string): Promise<void> {
-    const record = this.options.store.get(handoffId);
+    const record = await this.options.store.get(handoffId);
     this.options.outbox.add(handoffId, 'note', fill(this.options.text.agent_user_gone, { name: record?.userName ?? '' }));
     this.options.outbox.add(handoffId, 'resolve', '');
     this.later(handoffId);
@@ -130,7 +130,7 @@ export class ChatwootDesk implements AgentDesk {
   }
 
   private async apply(handoffId: string, event: string, body: Record<string, unknown>, conversation: Record<string, unknown>): Promise<void> {
-    const record = this.options.store.get(handoffId);
+    const record = await this.options.store.get(handoffId);
     if (!record || !OPEN_STATES.includes(record.state)) return;
     switch (event) {
       case 'message_created': {
@@ -142,7 +142,7 @@ export class ChatwootDesk implements AgentDesk {
         if (id !== undefined) this.remember(id);
         const agentName = nameOf(body.sender) || assigneeOf(conversation) || nameOf(body.inbox) || 'Chatwoot';
         if (record.state === 'waiting') await this.accept(record, agentName);
-        await this.linked().toUser(handoffId, content, this.options.store.get(handoffId)?.agentName || agentName);
+        await this.linked().toUser(handoffId, content, (await this.options.store.get(handoffId))?.agentName || agentName);
         return;
       }
       case 'conversation_typing_on': {
@@ -179,7 +179,7 @@ export class ChatwootDesk implements AgentDesk {
     if (this.closed) return;
     for (const handoffId of this.options.outbox.withPending()) {
       if (this.closed) return;
-      const record = this.options.store.get(handoffId);
+      const record = await this.options.store.get(handoffId);
       if (record && (OPEN_STATES.includes(record.state) || record.leftMessage !== undefined)) await this.flush(handoffId);
     }
   }
@@ -268,11 +268,11 @@ export class ChatwootDesk implements AgentDesk {
   /** Chatwoot has no queue positions: the bot's own waiting hand-offs, oldest first, stand in for them. */
   private async tellPositions(): Promise<void> {
     const { store } = this.options;
-    const recent = store.recentWaits(RECENT_HANDOFFS);
-    for (const [i, record] of store.waiting().entries()) {
+    const recent = await store.recentWaits(RECENT_HANDOFFS);
+    for (const [i, record] of (await store.waiting()).entries()) {
       const position = i + 1;
       if (record.toldPosition === position || this.options.outbox.link(record.id).conversationId === undefined) continue;
-      store.setToldPosition(record.id, position);
+      if (!(await store.claimToldPosition(record.id, position))) continue;
       await this.tell({ state: 'queued', handoffId: record.id, position, waitSeconds: estimateWaitSeconds(recent, position) });
     }
   }
