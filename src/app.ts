@@ -24,6 +24,7 @@ import { startHousekeeping } from './insights/housekeeping';
 import { InsightsStore } from './insights/insights-store';
 import { conversationKey, createInsightsRecorder } from './insights/recorder';
 import { projectVersion } from './project';
+import { connectRedis } from './scale/redis-client';
 import { BotEdgeAdapter } from './server/bot-framework-edge';
 import { createServer } from './server/create-server';
 import { HttpError } from './server/http-error';
@@ -102,7 +103,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const metrics = createMetrics();
   const botEvents = createBotEventHub((error) => log.warn('a bot event listener failed', { error: String(error) }));
   botEvents.subscribe(metrics.botEvents);
-  const handoff = setUpHandoff({ config, database: storage.database, content, nlu, thresholds, log });
+  // REDIS_URL: one connection set for the whole process, shared by every store that several instances must share.
+  const redis = config.redis.url ? connectRedis({ url: config.redis.url, prefix: config.redis.keyPrefix, log, name: `bot-${process.pid}` }) : undefined;
+  const handoff = setUpHandoff({ config, database: storage.database, content, nlu, thresholds, log, ...(redis ? { redis } : {}) });
   const insights = new InsightsStore(storage.database);
   const recorder = createInsightsRecorder(insights, (error) => log.warn('insights: could not record a turn', { error: String(error) }));
   if (config.insights.enabled) botEvents.subscribe(recorder.listener);
@@ -234,6 +237,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     housekeeping.stop();
     handoff.close();
     storage.close();
+    await redis?.close();
     return drained;
   };
 
