@@ -66,7 +66,7 @@ export class ConsoleDesk implements AgentDesk, AgentDeskService {
     if (!record) return;
     if (!this.options.hours.isOpen(this.now())) return this.fail(record, 'outside_hours');
     if (!this.options.agentsExist) return this.fail(record, 'no_agents');
-    await this.emitQueue();
+    await this.emitQueue([record.id]);
     await this.tellPositions();
   }
 
@@ -244,8 +244,8 @@ export class ConsoleDesk implements AgentDesk, AgentDeskService {
     return view;
   }
 
-  private async emitQueue(): Promise<void> {
-    this.emit({ type: 'queue', waiting: await this.waiting() });
+  private async emitQueue(added?: string[]): Promise<void> {
+    this.emit({ type: 'queue', waiting: await this.waiting(), ...(added ? { added } : {}) });
   }
 
   private emit(event: HandoffFeedEvent): void {

@@ -121,13 +121,6 @@ export function createTeamsAgents(options: TeamsAgentsOptions): TeamsAgents {
     }
   };
 
-  // What was already waiting at start is not announced again (read before any event can arrive: the queue event brings the first).
-  let announced: Set<string> | undefined;
-  const known = desk.waiting().then(
-    (waiting) => void (announced ??= new Set(waiting.map((v) => v.id))),
-    (error: unknown) => log.warn('Teams agents: the queue is unreadable', { error: String(error) }),
-  );
-  track(known);
   // Only this instance's events: with several instances each announcement and relay is sent once, by the instance where it happened.
   const unsubscribe = desk.subscribe((event) => onFeed(event), 'here');
   /** Hand-offs an agent ended with `end` here: they already got the answer, not the "user is gone" line. */
@@ -137,9 +130,8 @@ export function createTeamsAgents(options: TeamsAgentsOptions): TeamsAgents {
 
   function onFeed(event: HandoffFeedEvent): void {
     if (event.type === 'queue') {
-      const fresh = event.waiting.filter((v) => !announced?.has(v.id));
-      // Only what is waiting now: a request that left the queue never comes back to it, so the set stays small.
-      announced = new Set(event.waiting.map((v) => v.id));
+      // Announced once, when it joins the queue (not again at each change, nor after a restart).
+      const fresh = event.waiting.filter((v) => event.added?.includes(v.id));
       if (fresh.length === 0) return;
       track(
         load().then(() => {

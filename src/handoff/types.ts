@@ -52,7 +52,7 @@ export interface HandoffNote {
 export type HandoffDetail = HandoffView & { transcript: TranscriptLine[]; notes: HandoffNote[] };
 
 export type HandoffFeedEvent =
-  | { type: 'queue'; waiting: HandoffView[] } // any change to the queue
+  | { type: 'queue'; waiting: HandoffView[]; added?: string[] } // any change to the queue; `added`: the requests that joined it with this change
   | { type: 'message'; handoffId: string; line: TranscriptLine } // user / agent / system line in an active hand-off
   | { type: 'typing'; handoffId: string; from: 'user' | 'agent' }
   | { type: 'state'; handoff: HandoffView }; // accepted, ended, left, timed out
