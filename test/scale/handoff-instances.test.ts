@@ -37,7 +37,7 @@ describe('hand-off across two instances on Redis', () => {
   const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
   const dump = () => cluster().instances.map((b, i) => `--- instance ${i}\n${b.log().split('\n').slice(-30).join('\n')}`).join('\n');
 
-  test('an agent on B sees, accepts and talks to a user on A; two agents accepting at once on A and B: one wins; the end on B asks the closing question', async () => {
+  test('sessions and sign-in throttling span both; an agent on B sees, accepts and talks to a user on A; two agents accepting at once on A and B: one wins; the end on B asks the closing question', async () => {
     const alexOnB = agent(1);
     expect((await alexOnB.signIn('Alex', PASSWORD)).status).toBe(200);
     // A session made on B is known on A (the same cookie), and the CSRF rule holds there too.
@@ -47,6 +47,12 @@ describe('hand-off across two instances on Redis', () => {
     expect((await alexOnA.call('POST', '/agent/api/handoffs/x/accept', {}, { csrf: false })).status).toBe(403);
     const samOnA = agent(0);
     expect((await samOnA.signIn('Sam', PASSWORD)).status).toBe(200);
+    // Failed sign-ins count on every instance: five spread over A and B, and the sixth is refused on either.
+    const guesser = [agent(0), agent(1)];
+    for (let i = 0; i < 5; i++) expect((await guesser[i % 2]!.signIn('Sam', `guess ${i}`)).status).toBe(401);
+    const refused = await guesser[1]!.signIn('Sam', PASSWORD);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     const streamB = await alexOnB.events();
     expect(streamB.status).toBe(200);
 
