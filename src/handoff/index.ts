@@ -85,8 +85,7 @@ export function setUpHandoff({ config, database, content, nlu, thresholds, log, 
     log,
     feed,
   });
-  const desks = setUpDesks({ config: config.desks, database, store, text: content.messages.text, log });
-  if (redis && desks.desk) log.warn('hand-off: this desk keeps its outbox and links in this instance\'s SQLite file, so run one instance with it (see the README, "Running several instances")', { desk: desks.desk.name });
+  const desks = setUpDesks({ config: config.desks, database, store, text: content.messages.text, log, ...(redis ? { redis } : {}) });
   const active = desks.desk ?? desk;
   const core = new HandoffCore({ store, transcripts, desk: active, nlu, supportHours: config.handoff.supportHours, log });
   // Only the desk in charge is connected: the console's sweep would otherwise time out another desk's hand-offs (same store).

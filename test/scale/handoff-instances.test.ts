@@ -3,9 +3,12 @@ import { LoopbackChannel } from '../../src/channels/loopback';
 import type { HandoffFeedEvent } from '../../src/handoff/types';
 import { AgentClient, eventually } from '../handoff/agent-client';
 import { ALEX, PASSWORD, SAM, askForPerson, said, texts } from '../handoff/support';
-import { Conversation } from '../integration/harness';
+import { Conversation, messagesText } from '../integration/harness';
+import { ChatwootStandIn } from '../handoff/desks/chatwoot-stand-in';
+import type { StandInConversation } from '../handoff/desks/chatwoot-stand-in';
 import { useBotCluster } from '../support/bot-cluster';
 import { closeClients } from '../support/redis-server';
+import { fill } from '../../src/dialogs/text';
 
 /**
  * Two real bot processes on one Redis (REDIS_URL): the user's conversation
@@ -14,6 +17,7 @@ import { closeClients } from '../support/redis-server';
  */
 const cluster = useBotCluster('handoff-instances', { instances: 2, env: { AGENT_ACCOUNTS: `${ALEX},${SAM}` } });
 
+// (Each channel closes in an inner block's afterAll, while the instances still run: the outer block's afterAll stops them.)
 describe('hand-off across two instances on Redis', () => {
   let channel: LoopbackChannel;
   const agents: AgentClient[] = [];
@@ -118,4 +122,64 @@ describe('hand-off across two instances on Redis', () => {
     ]);
     expect(await redis.hget(`wabot:handoff:h:${benId}`, 'agentName')).toBe(winner);
   }, 120_000);
+});
+
+describe('the Chatwoot desk across two instances on Redis', () => {
+  const TOKEN = 'agent-access-token';
+  const SECRET = 'inbox-webhook-secret';
+  const DANA = { id: 5, name: 'Dana' };
+  const text = messagesText();
+  // Filled in once the Chatwoot stand-in listens, before the instances start (their beforeAll runs after this one).
+  const env: Record<string, string> = { HANDOFF_DESK: 'chatwoot', CHATWOOT_ACCOUNT_ID: '1', CHATWOOT_INBOX_ID: '7', CHATWOOT_API_TOKEN: TOKEN, CHATWOOT_WEBHOOK_SECRET: SECRET, CHATWOOT_RETRY_SECONDS: '1' };
+  let chatwoot: ChatwootStandIn;
+  beforeAll(async () => {
+    chatwoot = await ChatwootStandIn.start({ accountId: 1, inboxId: 7, apiToken: TOKEN });
+    env.CHATWOOT_URL = chatwoot.url;
+  });
+  const chatwootCluster = useBotCluster('handoff-chatwoot-instances', { instances: 2, env });
+  afterAll(async () => {
+    await chatwoot?.close();
+  });
+
+  describe('with the user on A', () => {
+    let channel: LoopbackChannel;
+    beforeAll(async () => {
+      channel = await LoopbackChannel.start({ botEndpoint: chatwootCluster().instances[0]!.messages });
+    });
+    afterAll(async () => {
+      await channel?.close();
+    });
+    const incoming = (c: StandInConversation) => c.messages.filter((m) => m.messageType === 'incoming' && !m.private).map((m) => m.content);
+
+    test('a hand-off opened on A is answered through B\'s webhook, each line reaches the other side once, and B resolves it', async () => {
+      const [a, b] = chatwootCluster().instances;
+      const user = new Conversation(channel);
+      await askForPerson(user);
+      await said(user, "You're number 1 in line");
+      const conversation = await eventually('the Chatwoot conversation made by A', () => chatwoot.conversationFor(user.id));
+
+      // Chatwoot calls instance B: it knows A's conversation (the links are in Redis) and the reply reaches the user.
+      chatwoot.setWebhook(`${b!.url}/api/handoff/chatwoot`, SECRET);
+      expect(await chatwoot.agentReply(conversation, DANA, 'Hi, Dana here. What does the backup say?')).toBe(204);
+      await said(user, fill(text.handoff_joined!, { agent: 'Dana' }));
+      await said(user, 'Hi, Dana here. What does the backup say?');
+      // The same delivery retried to A is not relayed again.
+      const reply = conversation.messages.at(-1)!;
+      chatwoot.setWebhook(`${a!.url}/api/handoff/chatwoot`, SECRET);
+      expect(await chatwoot.sendWebhook({ event: 'message_created', id: reply.id, content: reply.content, message_type: 'outgoing', private: false, sender: { id: 5, name: 'Dana', type: 'user' }, conversation: { id: conversation.id } })).toBe(204);
+
+      // The user's line on A reaches Chatwoot once, though both instances retry the outbox every second.
+      await user.say('It is stuck at 40%');
+      await eventually('the user line in Chatwoot', () => incoming(conversation).includes('It is stuck at 40%'));
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect(incoming(conversation).filter((t) => t === 'It is stuck at 40%')).toHaveLength(1);
+      expect(texts(user).filter((t) => t === 'Hi, Dana here. What does the backup say?')).toHaveLength(1);
+
+      // Resolved, told to B: the user on A is back with the bot, which asks whether it is solved.
+      chatwoot.setWebhook(`${b!.url}/api/handoff/chatwoot`, SECRET);
+      expect(await chatwoot.resolve(conversation)).toBe(204);
+      await said(user, fill(text.handoff_ended!, { agent: 'Dana' }));
+      await said(user, text.handoff_ask_solved!);
+    }, 120_000);
+  });
 });
