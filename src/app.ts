@@ -103,7 +103,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const metrics = createMetrics();
   const botEvents = createBotEventHub((error) => log.warn('a bot event listener failed', { error: String(error) }));
   botEvents.subscribe(metrics.botEvents);
-  const handoff = setUpHandoff({ config, database: storage.database, content, nlu, thresholds, log });
+  // REDIS_URL: one connection set for the whole process, shared by every store that several instances must share.
+  const redis = config.redis.url ? connectRedis({ url: config.redis.url, prefix: config.redis.keyPrefix, log, name: `bot-${process.pid}` }) : undefined;
+  const handoff = setUpHandoff({ config, database: storage.database, content, nlu, thresholds, log, ...(redis ? { redis } : {}) });
   const insights = new InsightsStore(storage.database);
   const recorder = createInsightsRecorder(insights, (error) => log.warn('insights: could not record a turn', { error: String(error) }));
   if (config.insights.enabled) botEvents.subscribe(recorder.listener);
@@ -120,7 +122,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     const { channelId, conversation } = context.activity;
     await handoff.transcripts.deleteTranscript(channelId, conversation.id);
     insights.deleteConversationText(conversationKey(context));
-    handoff.store.forgetUserText(conversation.id);
+    await handoff.store.forgetUserText(conversation.id);
     log.info('deleted a conversation\'s data at the user\'s request', { channelId, conversationId: conversation.id });
   };
   // Teams agents need the bot's conversation state and the adapter, made below; their middleware is installed now.
@@ -138,7 +140,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       port: handoff.core,
       middleware: handoff.middleware,
       agentMiddleware: [teamsAgentMiddleware],
-      holds: (conversationId) => handoff.store.openFor(conversationId) !== undefined,
+      holds: async (conversationId) => (await handoff.store.openFor(conversationId)) !== undefined,
     },
   });
 
@@ -210,7 +212,6 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   });
   handoff.desks.registerRoutes(server, log);
   // REDIS_URL: one connection set for this instance, shared by everything several instances must share.
-  const redis = config.redis.url ? connectRedis({ url: config.redis.url, prefix: config.redis.keyPrefix, log, name: `bot-${process.pid}` }) : undefined;
   const directLine = setUpDirectLine(server, { config, log, selfUrl: ownUrl, redis });
 
   let closing: Promise<boolean> | undefined;

@@ -32,7 +32,7 @@ export interface BuildBotOptions {
     middleware: Middleware[];
     agentMiddleware?: Middleware[];
     /** Whether a person holds or awaits the conversation (the bot keeps out, Teams' typing indicator too). */
-    holds: (conversationId: string) => boolean;
+    holds: (conversationId: string) => Promise<boolean>;
   };
   insights?: InsightsWiring;
 }

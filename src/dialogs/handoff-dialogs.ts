@@ -80,7 +80,7 @@ export function createHandoffDialogs({ messages, lexicon, port, journal, replies
     ),
     named(`${HANDOFF_SOLVED}.answer`, async (turn: WaterfallStepContext<HandoffFollowUpOptions>) => {
       const isSolved = (turn.result as AnswerResult).index === 0;
-      port.recordOutcome(turn.options.handoffId, isSolved);
+      await port.recordOutcome(turn.options.handoffId, isSolved);
       if (isSolved) await turn.context.sendActivity(text.handoff_solved_yes);
       else await replies.menu(turn.context, text.handoff_solved_no);
       return askRating ? askRating(turn) : turn.endDialog();

@@ -17,10 +17,10 @@ export interface HandoffPort {
   /** Asks for a person for this conversation (sends `handoff.initiate`). */
   request(context: TurnContext, journal: JournalFix[]): Promise<void>;
   /** Applies a desk's status to the hand-off record; false when it is stale (not this conversation's current hand-off, or already applied). */
-  apply(context: TurnContext, status: HandoffStatus): boolean;
+  apply(context: TurnContext, status: HandoffStatus): Promise<boolean>;
   /** The agent's name as the user sees it, for the "has left" line. */
-  agentName(handoffId: string): string;
-  recordOutcome(handoffId: string, solved: boolean): void;
+  agentName(handoffId: string): Promise<string>;
+  recordOutcome(handoffId: string, solved: boolean): Promise<void>;
   leaveMessage(handoffId: string, text: string): Promise<void>;
   /** SUPPORT_HOURS as configured, for telling the user. */
   supportHours(): string;

@@ -274,7 +274,7 @@ export class MainDialog extends ComponentDialog {
    * whether the problem is solved. `dc` is the bot's root dialog context.
    */
   async handoffStatus(dc: DialogContext, status: HandoffStatus): Promise<void> {
-    if (!this.handoff || !this.handoff.apply(dc.context, status)) return;
+    if (!this.handoff || !(await this.handoff.apply(dc.context, status))) return;
     const { text } = this.content.messages;
     const context = dc.context;
     switch (status.state) {
@@ -295,7 +295,7 @@ export class MainDialog extends ComponentDialog {
         return;
       }
       case 'completed':
-        await context.sendActivity(fill(text.handoff_ended, { agent: this.handoff.agentName(status.handoffId) }));
+        await context.sendActivity(fill(text.handoff_ended, { agent: await this.handoff.agentName(status.handoffId) }));
         await dc.cancelAllDialogs();
         await dc.beginDialog(MAIN_DIALOG, { start: HANDOFF_SOLVED, handoffId: status.handoffId } satisfies MainDialogStart);
         return;

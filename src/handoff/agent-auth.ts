@@ -20,17 +20,17 @@ export interface AgentAuthOptions {
 
 export interface AgentAuth {
   /** Who is signed in; 401 without (or with an expired) session, 403 for a session this server never issued. */
-  agentOf(req: IncomingMessage): AgentIdentity;
+  agentOf(req: IncomingMessage): Promise<AgentIdentity>;
   /** Non-GET calls: `X-Agent-Console: 1`, not from another site, and an Origin (when sent) that is this server. */
   csrf(req: IncomingMessage): void;
 }
 
 export function createAgentAuth({ accounts, sessions, publicUrl }: AgentAuthOptions): AgentAuth {
   return {
-    agentOf(req) {
+    async agentOf(req) {
       const id = cookie(req, SESSION_COOKIE);
       if (!id) throw new HttpError('AGENT_UNAUTHENTICATED');
-      const found = sessions.lookup(id, accounts);
+      const found = await sessions.lookup(id, accounts);
       if (found.kind === 'expired') throw new HttpError('AGENT_UNAUTHENTICATED', 'The session has expired.');
       if (found.kind === 'unknown') throw new HttpError('AGENT_FORBIDDEN');
       return found.agent;

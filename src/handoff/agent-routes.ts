@@ -59,7 +59,7 @@ export function registerSessionRoutes(server: Server, options: SessionRoutesOpti
       if (typeof name !== 'string' || typeof password !== 'string' || name.length > 64 || password.length > 1024) throw new HttpError('BAD_AGENT_REQUEST');
       if (accounts.size === 0) throw new HttpError('AGENT_LOGIN_FAILED', 'No agent accounts are configured: set AGENT_ACCOUNTS (see the README).');
       const address = req.socket.remoteAddress ?? '';
-      const wait = throttle.retryAfter(address, name);
+      const wait = await throttle.retryAfter(address, name);
       if (wait > 0) {
         res.header('Retry-After', String(wait));
         throw new HttpError('AGENT_LOGIN_THROTTLED');
@@ -68,12 +68,12 @@ export function registerSessionRoutes(server: Server, options: SessionRoutesOpti
       // A missing account costs a hash too, so timing does not tell which names exist.
       const ok = await verifyPassword(password, account?.hash ?? DUMMY_HASH);
       if (!account || !ok) {
-        throttle.failed(address, name);
+        await throttle.failed(address, name);
         log.warn('agent sign-in failed', { name: name.slice(0, 64), address });
         throw new HttpError('AGENT_LOGIN_FAILED');
       }
-      throttle.succeeded(address, name);
-      const session = sessions.create(account);
+      await throttle.succeeded(address, name);
+      const session = await sessions.create(account);
       res.setHeader('Set-Cookie', sessionCookies(req, publicUrl, session.id, SESSION_HOURS * 3600));
       res.header('Cache-Control', 'no-store');
       log.info('agent signed in', { agent: account.name });
@@ -86,7 +86,7 @@ export function registerSessionRoutes(server: Server, options: SessionRoutesOpti
     route('/agent/api/session', async (req, res) => {
       csrf(req);
       const id = cookie(req, SESSION_COOKIE);
-      if (id) sessions.end(id);
+      if (id) await sessions.end(id);
       res.setHeader('Set-Cookie', sessionCookies(req, publicUrl, '', 0));
       res.writeHead(204);
       res.end();
@@ -98,7 +98,7 @@ export function registerSessionRoutes(server: Server, options: SessionRoutesOpti
     route('/agent/api/me', async (req, res) => {
       let agent: AgentIdentity;
       try {
-        agent = agentOf(req);
+        agent = await agentOf(req);
       } catch (error) {
         if (!(error instanceof HttpError) || (error.code !== 'AGENT_UNAUTHENTICATED' && error.code !== 'AGENT_FORBIDDEN')) throw error;
         // The page shows "no accounts configured" instead of a sign-in form that cannot work.
@@ -140,26 +140,36 @@ export function registerAgentRoutes(server: Server, options: AgentRoutesOptions)
   server.get(
     '/agent/api/queue',
     route('/agent/api/queue', async (req, res) => {
-      const agent = agentOf(req);
-      res.send(200, { waiting: desk.waiting(), mine: desk.mine(agent.id), left: desk.leftMessages() });
+      const agent = await agentOf(req);
+      const [waiting, mine, left] = await Promise.all([desk.waiting(), desk.mine(agent.id), desk.leftMessages()]);
+      res.send(200, { waiting, mine, left });
     }),
   );
 
   server.get(
     '/agent/api/events',
     route('/agent/api/events', async (req, res) => {
-      const agent = agentOf(req);
+      const agent = await agentOf(req);
       const sessionId = cookie(req, SESSION_COOKIE)!;
+      const waiting = await desk.waiting();
       res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
       const write = (event: HandoffFeedEvent) => res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-      write({ type: 'queue', waiting: desk.waiting() });
+      write({ type: 'queue', waiting });
+      // Events are written in the order they came, each after its own visibility check (a store read).
+      let written = Promise.resolve();
       const unsubscribe = desk.subscribe((event) => {
-        if (visibleTo(event, agent, desk)) write(event);
+        written = written
+          .then(async () => {
+            if (await visibleTo(event, agent, desk)) write(event);
+          })
+          .catch((error: unknown) => log.warn('agent event stream: an event was not sent', { error: String(error) }));
       });
       const ping = setInterval(() => {
         // A session that ended (signed out, expired) ends its stream.
-        if (sessions.lookup(sessionId, accounts).kind !== 'valid') return void res.end();
-        res.write(': ping\n\n');
+        sessions.lookup(sessionId, accounts).then(
+          (found) => (found.kind !== 'valid' ? void res.end() : void res.write(': ping\n\n')),
+          () => void res.write(': ping\n\n'),
+        );
       }, options.pingMs ?? 20_000);
       ping.unref();
       const stop = () => {
@@ -174,8 +184,8 @@ export function registerAgentRoutes(server: Server, options: AgentRoutesOptions)
   server.get(
     '/agent/api/handoffs/:id',
     route('/agent/api/handoffs/:id', async (req, res) => {
-      const agent = agentOf(req);
-      const detail = desk.get(handoffId(req));
+      const agent = await agentOf(req);
+      const detail = await desk.get(handoffId(req));
       if (!detail) throw new HttpError('HANDOFF_NOT_FOUND');
       if (detail.state === 'active' && detail.agent?.id !== agent.id) throw new HttpError('AGENT_FORBIDDEN');
       res.header('Cache-Control', 'no-store');
@@ -188,7 +198,7 @@ export function registerAgentRoutes(server: Server, options: AgentRoutesOptions)
       path,
       route(path, async (req, res) => {
         csrf(req);
-        const agent = agentOf(req);
+        const agent = await agentOf(req);
         const result = await act(handoffId(req), agent, req);
         if (result === undefined) {
           res.writeHead(204);
@@ -200,7 +210,7 @@ export function registerAgentRoutes(server: Server, options: AgentRoutesOptions)
   action('/agent/api/handoffs/:id/messages', async (id, agent, req) => void (await desk.sendToUser(id, agent, textOf(req))));
   action('/agent/api/handoffs/:id/typing', async (id, agent) => void (await desk.typing(id, agent)));
   action('/agent/api/handoffs/:id/end', async (id, agent) => void (await desk.end(id, agent)));
-  action('/agent/api/handoffs/:id/notes', async (id, agent, req) => void desk.addNote(id, agent, textOf(req)));
+  action('/agent/api/handoffs/:id/notes', async (id, agent, req) => void (await desk.addNote(id, agent, textOf(req))));
 }
 
 /** A scrypt string that matches no password anyone can type (its hash is of random bytes). */
@@ -225,8 +235,8 @@ async function deskErrors(fn: () => Promise<void>): Promise<void> {
 }
 
 /** Another agent's conversation stays theirs: its messages and typing are not streamed to others. */
-function visibleTo(event: HandoffFeedEvent, agent: AgentIdentity, desk: AgentDeskService): boolean {
+async function visibleTo(event: HandoffFeedEvent, agent: AgentIdentity, desk: AgentDeskService): Promise<boolean> {
   if (event.type !== 'message' && event.type !== 'typing') return true;
-  const view = desk.get(event.handoffId);
+  const view = await desk.get(event.handoffId);
   return !!view && (view.state !== 'active' || view.agent?.id === agent.id);
 }

@@ -1,4 +1,6 @@
 import type { Logger } from '../log';
+import { LocalHandoffFeed } from './handoff-feed';
+import type { HandoffFeed } from './handoff-feed';
 import type { AgentDesk, DeskLink, HandoffFailure, HandoffRequest } from './desk';
 import { HandoffConflictError, HandoffForbiddenError, HandoffNotFoundError } from './errors';
 import type { HandoffRecord, HandoffStore } from './handoff-store';
@@ -9,7 +11,7 @@ import { RECENT_HANDOFFS, estimateWaitSeconds } from './wait-estimate';
 export interface ConsoleDeskOptions {
   store: HandoffStore;
   /** The conversation's transcript (from the transcript store). */
-  transcript: (conversationId: string) => TranscriptLine[];
+  transcript: (conversationId: string) => TranscriptLine[] | Promise<TranscriptLine[]>;
   hours: SupportHours;
   timeoutSeconds: number;
   /** Whether anyone could ever accept (console accounts or Teams agents exist). */
@@ -18,6 +20,8 @@ export interface ConsoleDeskOptions {
   now?: () => Date;
   /** How often waiting requests are checked against the timeout. */
   sweepMs?: number;
+  /** Where the live events go (default: this process only; Redis pub/sub with several instances). */
+  feed?: HandoffFeed;
 }
 
 /**
@@ -29,7 +33,7 @@ export interface ConsoleDeskOptions {
 export class ConsoleDesk implements AgentDesk, AgentDeskService {
   readonly name = 'console';
   private link?: DeskLink;
-  private readonly listeners = new Set<(e: HandoffFeedEvent) => void>();
+  private readonly feed: HandoffFeed;
   private timer?: NodeJS.Timeout;
   private readonly now: () => Date;
 
@@ -39,28 +43,30 @@ export class ConsoleDesk implements AgentDesk, AgentDeskService {
     }
     if (!(options.timeoutSeconds > 0)) throw new Error('ConsoleDesk needs timeoutSeconds > 0');
     this.now = options.now ?? (() => new Date());
+    this.feed = options.feed ?? new LocalHandoffFeed((error) => options.log.warn('a hand-off feed listener failed', { error: String(error) }));
   }
 
   connect(link: DeskLink): void {
     this.link = link;
     const every = this.options.sweepMs ?? Math.min(5000, Math.max(250, (this.options.timeoutSeconds * 1000) / 4));
-    this.timer = setInterval(() => void this.sweep(), every);
+    // A sweep that fails (Redis unreachable) is tried again at the next tick.
+    this.timer = setInterval(() => void this.sweep().catch((error: unknown) => this.options.log.warn('hand-off sweep failed', { error: String(error) })), every);
     this.timer.unref();
   }
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
-    this.listeners.clear();
+    this.feed.close();
   }
 
   // --- AgentDesk: the bot's side ---
 
   async initiate(request: HandoffRequest): Promise<void> {
-    const record = this.options.store.get(request.handoffId);
+    const record = await this.options.store.get(request.handoffId);
     if (!record) return;
     if (!this.options.hours.isOpen(this.now())) return this.fail(record, 'outside_hours');
     if (!this.options.agentsExist) return this.fail(record, 'no_agents');
-    this.emitQueue();
+    await this.emitQueue([record.id]);
     await this.tellPositions();
   }
 
@@ -73,97 +79,101 @@ export class ConsoleDesk implements AgentDesk, AgentDeskService {
   }
 
   async userLeft(handoffId: string): Promise<void> {
-    this.emitState(handoffId);
-    this.emitQueue();
+    await this.emitState(handoffId);
+    await this.emitQueue();
     await this.tellPositions();
   }
 
   async messageLeft(handoffId: string): Promise<void> {
-    this.emitState(handoffId);
+    await this.emitState(handoffId);
   }
 
-  /** Requests nobody accepted in time are told so; the rest move up. */
+  /**
+   * Requests nobody accepted in time are told so; the rest move up. Every
+   * instance sweeps: the store's transition lets one of them fail each
+   * request, and claimToldPosition one of them tell each new place.
+   */
   async sweep(): Promise<void> {
     const limit = this.now().getTime() - this.options.timeoutSeconds * 1000;
-    const late = this.options.store.waiting().filter((r) => Date.parse(r.requestedAt) <= limit);
+    const late = (await this.options.store.waiting()).filter((r) => Date.parse(r.requestedAt) <= limit);
     for (const record of late) await this.fail(record, 'timeout');
     if (late.length > 0) await this.tellPositions();
   }
 
   // --- AgentDeskService: the agents' side ---
 
-  waiting(): HandoffView[] {
-    return this.options.store.waiting().map((r, i) => this.view(r, i + 1));
+  async waiting(): Promise<HandoffView[]> {
+    return (await this.options.store.waiting()).map((r, i) => this.view(r, i + 1));
   }
 
-  mine(agentId: string): HandoffView[] {
-    return this.options.store.activeFor(agentId).map((r) => this.view(r));
+  async mine(agentId: string): Promise<HandoffView[]> {
+    return (await this.options.store.activeFor(agentId)).map((r) => this.view(r));
   }
 
-  get(handoffId: string): HandoffDetail | undefined {
-    const record = this.options.store.get(handoffId);
+  async get(handoffId: string): Promise<HandoffDetail | undefined> {
+    const { store } = this.options;
+    const record = await store.get(handoffId);
     if (!record) return undefined;
-    const position = record.state === 'waiting' ? this.options.store.waiting().findIndex((r) => r.id === handoffId) + 1 : undefined;
-    return { ...this.view(record, position), transcript: this.options.transcript(record.conversationId), notes: this.options.store.notes(handoffId) };
+    const position = record.state === 'waiting' ? (await store.waiting()).findIndex((r) => r.id === handoffId) + 1 : undefined;
+    return { ...this.view(record, position), transcript: await this.options.transcript(record.conversationId), notes: await store.notes(handoffId) };
   }
 
   async accept(handoffId: string, agent: AgentIdentity): Promise<HandoffView> {
     const { store } = this.options;
-    const record = store.get(handoffId);
+    const record = await store.get(handoffId);
     if (!record) throw new HandoffNotFoundError(handoffId);
-    if (!store.transition(handoffId, ['waiting'], 'active', { agentId: agent.id, agentName: agent.name })) {
-      throw new HandoffConflictError(handoffId, store.get(handoffId)?.state ?? record.state);
+    if (!(await store.transition(handoffId, ['waiting'], 'active', { agentId: agent.id, agentName: agent.name }))) {
+      throw new HandoffConflictError(handoffId, (await store.get(handoffId))?.state ?? record.state);
     }
-    store.audit(handoffId, 'accepted', agent.id, agent.via);
-    const view = this.emitState(handoffId)!;
-    this.emitQueue();
+    await store.audit(handoffId, 'accepted', agent.id, agent.via);
+    const view = (await this.emitState(handoffId))!;
+    await this.emitQueue();
     await this.deliver(() => this.link?.status({ state: 'accepted', handoffId, agentName: agent.name }), handoffId);
     await this.tellPositions();
     return view;
   }
 
   async sendToUser(handoffId: string, agent: AgentIdentity, text: string): Promise<void> {
-    this.held(handoffId, agent);
+    await this.held(handoffId, agent);
     await this.linked().toUser(handoffId, text, agent.name);
     this.emit({ type: 'message', handoffId, line: { from: 'agent', text, at: this.now().toISOString(), agentName: agent.name } });
   }
 
   async typing(handoffId: string, agent: AgentIdentity): Promise<void> {
-    this.held(handoffId, agent);
+    await this.held(handoffId, agent);
     this.emit({ type: 'typing', handoffId, from: 'agent' });
     await this.linked().typingToUser(handoffId);
   }
 
   async end(handoffId: string, agent: AgentIdentity): Promise<void> {
-    this.held(handoffId, agent);
-    if (!this.options.store.transition(handoffId, ['active'], 'ended')) throw new HandoffConflictError(handoffId, 'not active');
-    this.options.store.audit(handoffId, 'ended', agent.id, agent.via);
-    this.emitState(handoffId);
+    await this.held(handoffId, agent);
+    if (!(await this.options.store.transition(handoffId, ['active'], 'ended'))) throw new HandoffConflictError(handoffId, 'not active');
+    await this.options.store.audit(handoffId, 'ended', agent.id, agent.via);
+    await this.emitState(handoffId);
     await this.deliver(() => this.link?.status({ state: 'completed', handoffId }), handoffId);
   }
 
-  addNote(handoffId: string, agent: AgentIdentity, text: string): void {
-    const record = this.options.store.get(handoffId);
+  async addNote(handoffId: string, agent: AgentIdentity, text: string): Promise<void> {
+    const record = await this.options.store.get(handoffId);
     if (!record) throw new HandoffNotFoundError(handoffId);
     if (record.state === 'active' && record.agentId !== agent.id) throw new HandoffForbiddenError(handoffId);
-    this.options.store.addNote(handoffId, { agent: agent.name, text, at: this.now().toISOString() });
-    this.options.store.audit(handoffId, 'note', agent.id);
+    await this.options.store.addNote(handoffId, { agent: agent.name, text, at: this.now().toISOString() });
+    await this.options.store.audit(handoffId, 'note', agent.id);
   }
 
-  leftMessages(): HandoffView[] {
-    return this.options.store.withLeftMessages().map((r) => this.view(r));
+  async leftMessages(): Promise<HandoffView[]> {
+    return (await this.options.store.withLeftMessages()).map((r) => this.view(r));
   }
 
-  subscribe(listener: (e: HandoffFeedEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  subscribe(listener: (e: HandoffFeedEvent) => void, scope?: 'everywhere' | 'here'): () => void {
+    return this.feed.subscribe(listener, scope);
   }
 
   // --- inside ---
 
   /** The record, if `agent` holds it; otherwise the error saying why not. */
-  private held(handoffId: string, agent: AgentIdentity): HandoffRecord {
-    const record = this.options.store.get(handoffId);
+  private async held(handoffId: string, agent: AgentIdentity): Promise<HandoffRecord> {
+    const record = await this.options.store.get(handoffId);
     if (!record) throw new HandoffNotFoundError(handoffId);
     if (record.state !== 'active') throw new HandoffConflictError(handoffId, record.state);
     if (record.agentId !== agent.id) throw new HandoffForbiddenError(handoffId);
@@ -172,22 +182,21 @@ export class ConsoleDesk implements AgentDesk, AgentDeskService {
 
   private async fail(record: HandoffRecord, reason: HandoffFailure): Promise<void> {
     const state = reason === 'timeout' ? 'timed_out' : 'no_agents';
-    if (!this.options.store.transition(record.id, ['waiting'], state)) return;
-    this.options.store.audit(record.id, state, 'desk', reason);
-    this.emitState(record.id);
-    this.emitQueue();
+    if (!(await this.options.store.transition(record.id, ['waiting'], state))) return;
+    await this.options.store.audit(record.id, state, 'desk', reason);
+    await this.emitState(record.id);
+    await this.emitQueue();
     await this.deliver(() => this.link?.status({ state: 'failed', handoffId: record.id, reason }), record.id);
   }
 
   /** Tells every waiting user whose place changed where they are now, with the usual wait. */
   private async tellPositions(): Promise<void> {
     const { store } = this.options;
-    const recent = store.recentWaits(RECENT_HANDOFFS);
-    const waiting = store.waiting();
+    const recent = await store.recentWaits(RECENT_HANDOFFS);
+    const waiting = await store.waiting();
     for (const [i, record] of waiting.entries()) {
       const position = i + 1;
-      if (record.toldPosition === position) continue;
-      store.setToldPosition(record.id, position);
+      if (record.toldPosition === position || !(await store.claimToldPosition(record.id, position))) continue;
       await this.deliver(() => this.link?.status({ state: 'queued', handoffId: record.id, position, waitSeconds: estimateWaitSeconds(recent, position) }), record.id);
     }
   }
@@ -227,25 +236,19 @@ export class ConsoleDesk implements AgentDesk, AgentDeskService {
     };
   }
 
-  private emitState(handoffId: string): HandoffView | undefined {
-    const record = this.options.store.get(handoffId);
+  private async emitState(handoffId: string): Promise<HandoffView | undefined> {
+    const record = await this.options.store.get(handoffId);
     if (!record) return undefined;
     const view = this.view(record);
     this.emit({ type: 'state', handoff: view });
     return view;
   }
 
-  private emitQueue(): void {
-    this.emit({ type: 'queue', waiting: this.waiting() });
+  private async emitQueue(added?: string[]): Promise<void> {
+    this.emit({ type: 'queue', waiting: await this.waiting(), ...(added ? { added } : {}) });
   }
 
   private emit(event: HandoffFeedEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.options.log.warn('a hand-off feed listener failed', { error: String(error) });
-      }
-    }
+    this.feed.publish(event);
   }
 }

@@ -62,50 +62,50 @@ export class HandoffCore implements HandoffPort, DeskLink {
     const { store, transcripts, nlu } = this.options;
     const { activity } = context;
     const conversationId = activity.conversation.id;
-    if (store.openFor(conversationId)) return;
+    if (await store.openFor(conversationId)) return;
     // The logger stores this turn's activities when the turn ends, so the current message is added here.
     const activities = [...transcripts.allActivities(conversationId), { ...activity, from: { ...activity.from, role: 'user' } } as Activity];
     const summary = buildSummary(journal, transcriptLines(activities), nlu, activity.channelId);
     const userName = activity.from?.name?.trim() || 'Guest';
-    const record = store.create({ conversationId, channelId: activity.channelId, userName, summary, reference: TurnContext.getConversationReference(activity) });
+    const record = await store.create({ conversationId, channelId: activity.channelId, userName, summary, reference: TurnContext.getConversationReference(activity) });
     const initiate = EventFactory.createHandoffInitiation<InitiateContext>(context, { handoffId: record.id, userName, summary }, { activities });
     // Intercepted by the hand-off middleware: it never reaches a channel (Teams would answer it 400).
     await context.sendActivity(initiate);
   }
 
-  apply(context: TurnContext, status: HandoffStatus): boolean {
+  async apply(context: TurnContext, status: HandoffStatus): Promise<boolean> {
     if (context.turnState.get(FROM_DESK) !== true) return false;
     const { store } = this.options;
-    const record = store.get(status.handoffId);
+    const record = await store.get(status.handoffId);
     if (!record || record.conversationId !== context.activity.conversation?.id) return false;
     switch (status.state) {
       case 'queued':
         return record.state === 'waiting';
       case 'accepted':
-        store.transition(record.id, ['waiting'], 'active', { agentName: status.agentName });
-        return store.get(record.id)?.state === 'active';
+        await store.transition(record.id, ['waiting'], 'active', { agentName: status.agentName });
+        return (await store.get(record.id))?.state === 'active';
       case 'failed':
-        store.transition(record.id, ['waiting'], status.reason === 'timeout' ? 'timed_out' : 'no_agents');
-        return ['timed_out', 'no_agents'].includes(store.get(record.id)?.state ?? '');
+        await store.transition(record.id, ['waiting'], status.reason === 'timeout' ? 'timed_out' : 'no_agents');
+        return ['timed_out', 'no_agents'].includes((await store.get(record.id))?.state ?? '');
       case 'completed':
-        store.transition(record.id, ['active'], 'ended');
-        return store.get(record.id)?.state === 'ended';
+        await store.transition(record.id, ['active'], 'ended');
+        return (await store.get(record.id))?.state === 'ended';
     }
   }
 
-  agentName(handoffId: string): string {
-    return this.options.store.get(handoffId)?.agentName ?? '';
+  async agentName(handoffId: string): Promise<string> {
+    return (await this.options.store.get(handoffId))?.agentName ?? '';
   }
 
-  recordOutcome(handoffId: string, solved: boolean): void {
+  async recordOutcome(handoffId: string, solved: boolean): Promise<void> {
     const outcome = solved ? 'solved' : 'not solved';
-    this.options.store.setOutcome(handoffId, outcome);
-    this.options.store.audit(handoffId, 'outcome', 'user', outcome);
+    await this.options.store.setOutcome(handoffId, outcome);
+    await this.options.store.audit(handoffId, 'outcome', 'user', outcome);
   }
 
   async leaveMessage(handoffId: string, text: string): Promise<void> {
-    this.options.store.setLeftMessage(handoffId, text);
-    this.options.store.audit(handoffId, 'message_left', 'user');
+    await this.options.store.setLeftMessage(handoffId, text);
+    await this.options.store.audit(handoffId, 'message_left', 'user');
     await this.options.desk.messageLeft(handoffId, text);
   }
 
@@ -116,7 +116,7 @@ export class HandoffCore implements HandoffPort, DeskLink {
   // --- DeskLink (the desk's side) ---
 
   async status(value: HandoffStatusValue): Promise<void> {
-    const record = this.options.store.get(value.handoffId);
+    const record = await this.options.store.get(value.handoffId);
     if (!record) return;
     const runner = this.attached();
     const event = EventFactory.createHandoffStatus(record.reference.conversation!, value.state, value.message);
@@ -128,7 +128,7 @@ export class HandoffCore implements HandoffPort, DeskLink {
   }
 
   async toUser(handoffId: string, text: string, agentName: string): Promise<void> {
-    const record = this.options.store.get(handoffId);
+    const record = await this.options.store.get(handoffId);
     if (!record) return;
     await this.attached().run(record.reference, {}, async (context) => {
       await context.sendActivity({ type: 'message', text, textFormat: 'plain', channelData: { handoff: { agentName } } satisfies AgentMessageData });
@@ -136,7 +136,7 @@ export class HandoffCore implements HandoffPort, DeskLink {
   }
 
   async typingToUser(handoffId: string): Promise<void> {
-    const record = this.options.store.get(handoffId);
+    const record = await this.options.store.get(handoffId);
     if (!record) return;
     await this.attached().run(record.reference, {}, async (context) => {
       await context.sendActivity({ type: 'typing' });
@@ -144,10 +144,10 @@ export class HandoffCore implements HandoffPort, DeskLink {
   }
 
   /** The desk request a `handoff.initiate` event stands for (the middleware calls this on interception). */
-  requestFrom(event: Partial<Activity>): HandoffRequest | undefined {
+  async requestFrom(event: Partial<Activity>): Promise<HandoffRequest | undefined> {
     if (event.type !== 'event' || event.name !== HandoffEventNames.InitiateHandoff) return undefined;
     const context = event.value as Partial<InitiateContext> | undefined;
-    const record = context?.handoffId ? this.options.store.get(context.handoffId) : undefined;
+    const record = context?.handoffId ? await this.options.store.get(context.handoffId) : undefined;
     if (!record) return undefined;
     const transcript = (event.attachments ?? []).flatMap((a) => ((a.content as { activities?: Activity[] } | undefined)?.activities ?? []));
     return {

@@ -51,13 +51,13 @@ export class HandoffMiddleware implements Middleware {
     context.onSendActivities(async (_ctx, activities, send) => this.intercept(activities, send));
     const { activity } = context;
     const fromUser = (activity.type === 'message' || activity.type === 'typing') && activity.from?.role !== 'bot';
-    const open = fromUser && activity.conversation?.id ? this.options.store.openFor(activity.conversation.id) : undefined;
+    const open = fromUser && activity.conversation?.id ? await this.options.store.openFor(activity.conversation.id) : undefined;
     if (!open) return next();
     await this.relay(context, open);
   }
 
   private async intercept(activities: Partial<Activity>[], send: () => Promise<ResourceResponse[]>): Promise<ResourceResponse[]> {
-    const requests = activities.map((a) => this.options.core.requestFrom(a));
+    const requests = await Promise.all(activities.map((a) => this.options.core.requestFrom(a)));
     if (requests.every((r) => r === undefined)) return send();
     for (const request of requests) {
       if (!request) continue;
@@ -77,13 +77,13 @@ export class HandoffMiddleware implements Middleware {
     const { store, desk, messages } = this.options;
     const { activity } = context;
     // The user may have come back on a new connection: proactive messages follow them.
-    store.setReference(open.id, TurnContext.getConversationReference(activity));
+    await store.setReference(open.id, TurnContext.getConversationReference(activity));
     if (activity.type === 'typing') {
       if (open.state === 'active') await desk.userTyping(open.id);
       return;
     }
     if (open.state === 'waiting' && this.wantsToLeave(context)) {
-      if (store.transition(open.id, ['waiting'], 'left')) store.audit(open.id, 'left', 'user');
+      if (await store.transition(open.id, ['waiting'], 'left')) await store.audit(open.id, 'left', 'user');
       await desk.userLeft(open.id);
       await this.options.replies.menu(context, messages.text.handoff_left);
       return;
@@ -91,7 +91,7 @@ export class HandoffMiddleware implements Middleware {
     const text = messageText(activity) || (activity.value !== undefined ? JSON.stringify(activity.value).slice(0, 2000) : '');
     await desk.fromUser(open.id, { from: 'user', text, at: new Date(activity.timestamp ?? Date.now()).toISOString() });
     if (open.state === 'waiting') {
-      const position = store.waiting().findIndex((r) => r.id === open.id) + 1;
+      const position = (await store.waiting()).findIndex((r) => r.id === open.id) + 1;
       await context.sendActivity(messageWithButtons(activity.channelId, fill(messages.text.handoff_still_waiting, { position }), [messages.text.handoff_leave]));
     }
   }

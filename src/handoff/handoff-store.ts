@@ -28,6 +28,72 @@ export interface HandoffRecord {
 
 export const OPEN_STATES: readonly HandoffState[] = ['waiting', 'active'];
 
+/** One line of the audit log (requested, accepted by whom, left, timed out, ended by whom, outcome, note). */
+export interface HandoffAuditEntry {
+  event: string;
+  actor: string;
+  at: string;
+  detail?: string;
+}
+
+export type NewHandoff = Pick<HandoffRecord, 'conversationId' | 'channelId' | 'userName' | 'summary' | 'reference'>;
+
+/**
+ * Hand-offs (with any message left for the agents), agents' notes and the
+ * audit log: what the desks, the bot and the agents share. In the bot's
+ * SQLite database (one instance) or in Redis (several instances, REDIS_URL);
+ * both pass test/handoff/handoff-store-contract.ts.
+ */
+export interface HandoffStore {
+  create(fields: NewHandoff): Promise<HandoffRecord>;
+  /**
+   * "delete my data": the conversation's hand-offs keep their states and times
+   * (the audit) but lose what the user wrote: the message left for agents and
+   * the summary's quotes (first message, last messages, typed step answers).
+   * Resolves to how many hand-offs were changed.
+   */
+  forgetUserText(conversationId: string): Promise<number>;
+  get(id: string): Promise<HandoffRecord | undefined>;
+  /** The conversation's hand-off in progress (waiting or active), if any. */
+  openFor(conversationId: string): Promise<HandoffRecord | undefined>;
+  /** The conversation's latest hand-off, whatever its state. */
+  latestFor(conversationId: string): Promise<HandoffRecord | undefined>;
+  /** The queue, oldest first. */
+  waiting(): Promise<HandoffRecord[]>;
+  /** Active hand-offs held by the agent, oldest acceptance first. */
+  activeFor(agentId: string): Promise<HandoffRecord[]>;
+  /** Hand-offs with a message left for agents, newest first (at most 200). */
+  withLeftMessages(): Promise<HandoffRecord[]>;
+  /**
+   * Moves a hand-off to `state` only if it is in one of `from`, in one atomic
+   * step: two agents accepting at once (on one instance or on two) cannot
+   * both win. Sets acceptedAt on 'active', endedAt on any closed state.
+   * True when it moved.
+   */
+  transition(id: string, from: readonly HandoffState[], state: HandoffState, patch?: { agentId?: string; agentName?: string }): Promise<boolean>;
+  setReference(id: string, reference: Partial<ConversationReference>): Promise<void>;
+  setOutcome(id: string, outcome: string): Promise<void>;
+  setLeftMessage(id: string, text: string): Promise<void>;
+  /**
+   * Records `position` as the place the user was last told and resolves true,
+   * unless it already was (false). Whoever gets true tells the user, so
+   * several instances looking at one queue tell each change once.
+   */
+  claimToldPosition(id: string, position: number): Promise<boolean>;
+  addNote(handoffId: string, note: HandoffNote): Promise<void>;
+  notes(handoffId: string): Promise<HandoffNote[]>;
+  audit(handoffId: string, event: string, actor: string, detail?: string): Promise<void>;
+  /** The hand-off's audit log, oldest first. */
+  auditLog(handoffId: string): Promise<HandoffAuditEntry[]>;
+  /** Seconds from request to acceptance of the most recent accepted hand-offs, newest first. */
+  recentWaits(limit: number): Promise<number[]>;
+}
+
+/** The summary kept after "delete my data": no quotes of the user. */
+export function forgottenSummary(summary: HandoffSummary): HandoffSummary {
+  return { ...summary, firstMessage: '', lastUserMessages: [], fixesTried: summary.fixesTried.map((f) => ({ ...f, steps: [] })) };
+}
+
 interface Row {
   id: string;
   conversation_id: string;
@@ -47,10 +113,11 @@ interface Row {
 }
 
 /**
- * Hand-offs (with any message left for the agents), agents' notes and the audit log, in tables of
- * the bot's SQLite database: the queue survives a restart with the state.
+ * The hand-off store in tables of the bot's SQLite database: the queue
+ * survives a restart with the state. better-sqlite3 answers at once; the
+ * methods are async for the interface's sake.
  */
-export class HandoffStore {
+export class SqliteHandoffStore implements HandoffStore {
   private readonly sql: ReturnType<typeof preparedStatements>;
 
   constructor(
@@ -95,72 +162,58 @@ export class HandoffStore {
     );`);
   }
 
-  create(fields: Pick<HandoffRecord, 'conversationId' | 'channelId' | 'userName' | 'summary' | 'reference'>): HandoffRecord {
+  async create(fields: NewHandoff): Promise<HandoffRecord> {
     const record: HandoffRecord = { id: randomUUID(), state: 'waiting', requestedAt: this.now().toISOString(), ...fields };
     this.sql(
         `INSERT INTO handoffs (id, conversation_id, channel_id, user_name, state, requested_at, summary, reference)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(record.id, record.conversationId, record.channelId, record.userName, record.state, record.requestedAt, JSON.stringify(redactStrings(record.summary)), JSON.stringify(record.reference));
-    this.audit(record.id, 'requested', 'user');
+    await this.audit(record.id, 'requested', 'user');
     return record;
   }
 
-  /**
-   * "delete my data": the conversation's hand-offs keep their states and times
-   * (the audit) but lose what the user wrote: the message left for agents and
-   * the summary's quotes (first message, last messages, typed step answers).
-   * Returns how many hand-offs were changed.
-   */
-  forgetUserText(conversationId: string): number {
+  async forgetUserText(conversationId: string): Promise<number> {
     const rows = this.sql<[string], Row>('SELECT * FROM handoffs WHERE conversation_id = ?').all(conversationId);
     const update = this.sql('UPDATE handoffs SET left_message = NULL, summary = ? WHERE id = ?');
     return this.db.transaction(() => {
       for (const row of rows) {
-        const summary = JSON.parse(row.summary) as HandoffSummary;
-        const forgotten: HandoffSummary = { ...summary, firstMessage: '', lastUserMessages: [], fixesTried: summary.fixesTried.map((f) => ({ ...f, steps: [] })) };
-        update.run(JSON.stringify(forgotten), row.id);
+        update.run(JSON.stringify(forgottenSummary(JSON.parse(row.summary) as HandoffSummary)), row.id);
       }
       return rows.length;
     })();
   }
 
-  get(id: string): HandoffRecord | undefined {
+  async get(id: string): Promise<HandoffRecord | undefined> {
     const row = this.sql<[string], Row>('SELECT * FROM handoffs WHERE id = ?').get(id);
     return row && fromRow(row);
   }
 
-  /** The conversation's hand-off in progress (waiting or active), if any. */
-  openFor(conversationId: string): HandoffRecord | undefined {
+  async openFor(conversationId: string): Promise<HandoffRecord | undefined> {
     const row = this.sql<[string], Row>(`SELECT * FROM handoffs WHERE conversation_id = ? AND state IN ('waiting', 'active') ORDER BY requested_at DESC LIMIT 1`)
       .get(conversationId);
     return row && fromRow(row);
   }
 
-  /** The conversation's latest hand-off, whatever its state. */
-  latestFor(conversationId: string): HandoffRecord | undefined {
+  async latestFor(conversationId: string): Promise<HandoffRecord | undefined> {
     const row = this.sql<[string], Row>('SELECT * FROM handoffs WHERE conversation_id = ? ORDER BY requested_at DESC, rowid DESC LIMIT 1').get(conversationId);
     return row && fromRow(row);
   }
 
-  /** The queue, oldest first. */
-  waiting(): HandoffRecord[] {
+  async waiting(): Promise<HandoffRecord[]> {
     return this.sql<[], Row>(`SELECT * FROM handoffs WHERE state = 'waiting' ORDER BY requested_at, rowid`).all().map(fromRow);
   }
 
-  activeFor(agentId: string): HandoffRecord[] {
+  async activeFor(agentId: string): Promise<HandoffRecord[]> {
     return this.sql<[string], Row>(`SELECT * FROM handoffs WHERE state = 'active' AND agent_id = ? ORDER BY accepted_at`).all(agentId).map(fromRow);
   }
 
-  withLeftMessages(): HandoffRecord[] {
+  async withLeftMessages(): Promise<HandoffRecord[]> {
     return this.sql<[], Row>('SELECT * FROM handoffs WHERE left_message IS NOT NULL ORDER BY requested_at DESC LIMIT 200').all().map(fromRow);
   }
 
-  /**
-   * Moves a hand-off to `state` only if it is in one of `from` (one UPDATE, so
-   * two agents accepting at once cannot both win). True when it moved.
-   */
-  transition(id: string, from: readonly HandoffState[], state: HandoffState, patch: { agentId?: string; agentName?: string } = {}): boolean {
+  /** One UPDATE: two agents accepting at once cannot both win. */
+  async transition(id: string, from: readonly HandoffState[], state: HandoffState, patch: { agentId?: string; agentName?: string } = {}): Promise<boolean> {
     const at = this.now().toISOString();
     const placeholders = from.map(() => '?').join(', ');
     const result = this.sql(
@@ -174,36 +227,41 @@ export class HandoffStore {
     return result.changes === 1;
   }
 
-  setReference(id: string, reference: Partial<ConversationReference>): void {
+  async setReference(id: string, reference: Partial<ConversationReference>): Promise<void> {
     this.sql('UPDATE handoffs SET reference = ? WHERE id = ?').run(JSON.stringify(reference), id);
   }
 
-  setOutcome(id: string, outcome: string): void {
+  async setOutcome(id: string, outcome: string): Promise<void> {
     this.sql('UPDATE handoffs SET outcome = ? WHERE id = ?').run(outcome, id);
   }
 
-  setLeftMessage(id: string, text: string): void {
+  async setLeftMessage(id: string, text: string): Promise<void> {
     this.sql('UPDATE handoffs SET left_message = ? WHERE id = ?').run(text, id);
   }
 
-  setToldPosition(id: string, position: number): void {
-    this.sql('UPDATE handoffs SET told_position = ? WHERE id = ?').run(position, id);
+  async claimToldPosition(id: string, position: number): Promise<boolean> {
+    return this.sql('UPDATE handoffs SET told_position = ? WHERE id = ? AND told_position IS NOT ?').run(position, id, position).changes === 1;
   }
 
-  addNote(handoffId: string, note: HandoffNote): void {
+  async addNote(handoffId: string, note: HandoffNote): Promise<void> {
     this.sql('INSERT INTO handoff_notes (handoff_id, agent, text, at) VALUES (?, ?, ?, ?)').run(handoffId, note.agent, note.text, note.at);
   }
 
-  notes(handoffId: string): HandoffNote[] {
+  async notes(handoffId: string): Promise<HandoffNote[]> {
     return this.sql<[string], HandoffNote>('SELECT agent, text, at FROM handoff_notes WHERE handoff_id = ? ORDER BY seq').all(handoffId);
   }
 
-  audit(handoffId: string, event: string, actor: string, detail?: string): void {
+  async audit(handoffId: string, event: string, actor: string, detail?: string): Promise<void> {
     this.sql('INSERT INTO handoff_audit (handoff_id, event, actor, at, detail) VALUES (?, ?, ?, ?, ?)').run(handoffId, event, actor, this.now().toISOString(), detail ?? null);
   }
 
-  /** Seconds from request to acceptance of the most recent accepted hand-offs, newest first. */
-  recentWaits(limit: number): number[] {
+  async auditLog(handoffId: string): Promise<HandoffAuditEntry[]> {
+    return this.sql<[string], { event: string; actor: string; at: string; detail: string | null }>('SELECT event, actor, at, detail FROM handoff_audit WHERE handoff_id = ? ORDER BY seq')
+      .all(handoffId)
+      .map(({ detail, ...entry }) => ({ ...entry, ...(detail !== null ? { detail } : {}) }));
+  }
+
+  async recentWaits(limit: number): Promise<number[]> {
     return this.sql<[number], { wait: number }>(
         `SELECT (julianday(accepted_at) - julianday(requested_at)) * 86400 AS wait FROM handoffs
          WHERE accepted_at IS NOT NULL ORDER BY accepted_at DESC LIMIT ?`,

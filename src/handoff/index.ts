@@ -14,12 +14,22 @@ import { PROJECT_ROOT } from '../project';
 import { SqliteTranscriptStore } from '../storage';
 import { hashPassword, parseAgentAccounts } from './agent-accounts';
 import type { AgentAccount } from './agent-accounts';
-import { AgentSessions } from './agent-sessions';
+import { SqliteAgentSessions } from './agent-sessions';
+import type { AgentSessions } from './agent-sessions';
 import { ConsoleDesk } from './console-desk';
 import { HandoffCore } from './handoff-core';
 import { HandoffMiddleware } from './handoff-middleware';
-import { HandoffStore } from './handoff-store';
-import { LoginThrottle } from './login-throttle';
+import { LocalHandoffFeed } from './handoff-feed';
+import type { HandoffFeed } from './handoff-feed';
+import { SqliteHandoffStore } from './handoff-store';
+import type { HandoffStore } from './handoff-store';
+import { MemoryLoginThrottle } from './login-throttle';
+import type { LoginThrottle } from './login-throttle';
+import { RedisAgentSessions } from './redis-agent-sessions';
+import { RedisHandoffFeed } from './redis-handoff-feed';
+import { RedisHandoffStore } from './redis-handoff-store';
+import { RedisLoginThrottle } from './redis-login-throttle';
+import type { SharedRedis } from '../scale/redis-client';
 import { setUpDesks } from './desks';
 import type { Desks } from './desks';
 import { parseSupportHours } from './support-hours';
@@ -37,6 +47,8 @@ export interface HandoffSetupOptions {
   nlu: Nlu;
   thresholds: Thresholds;
   log: Logger;
+  /** REDIS_URL's connections: records, sessions, the sign-in throttle and the live events are then shared by every instance. */
+  redis?: SharedRedis;
 }
 
 export interface HandoffSetup {
@@ -59,8 +71,8 @@ export interface HandoffSetup {
 }
 
 /** Creates the hand-off's parts on the bot's database: records, transcripts, the built-in console desk, the relay. */
-export function setUpHandoff({ config, database, content, nlu, thresholds, log }: HandoffSetupOptions): HandoffSetup {
-  const store = new HandoffStore(database);
+export function setUpHandoff({ config, database, content, nlu, thresholds, log, redis }: HandoffSetupOptions): HandoffSetup {
+  const { store, sessions, throttle, feed } = sharedParts(database, redis, log);
   const transcripts = new SqliteTranscriptStore(database);
   const { accounts: list, oneOffPassword } = consoleAccounts(config, log);
   const accounts = new Map(list.map((a) => [a.name, a]));
@@ -71,8 +83,9 @@ export function setUpHandoff({ config, database, content, nlu, thresholds, log }
     timeoutSeconds: config.handoff.timeoutSeconds,
     agentsExist: accounts.size > 0 || config.teamsAgentIds.length > 0,
     log,
+    feed,
   });
-  const desks = setUpDesks({ config: config.desks, database, store, text: content.messages.text, log });
+  const desks = setUpDesks({ config: config.desks, database, store, text: content.messages.text, log, ...(redis ? { redis } : {}) });
   const active = desks.desk ?? desk;
   const core = new HandoffCore({ store, transcripts, desk: active, nlu, supportHours: config.handoff.supportHours, log });
   // Only the desk in charge is connected: the console's sweep would otherwise time out another desk's hand-offs (same store).
@@ -97,14 +110,29 @@ export function setUpHandoff({ config, database, content, nlu, thresholds, log }
     // Omnichannel's escalation and the Direct Line pass-through must see handoff.initiate before the relay takes it.
     middleware: [transcriptLogger, ...desks.middleware, relay],
     accounts,
-    sessions: new AgentSessions(database),
-    throttle: new LoginThrottle(),
+    sessions,
+    throttle,
     pageDir: join(PROJECT_ROOT, 'src', 'web', 'public', 'agent'),
     ...(oneOffPassword ? { oneOffPassword } : {}),
     close: () => {
       desk.close();
       desks.close();
     },
+  };
+}
+
+/**
+ * What the instances share: in the bot's SQLite database and this process
+ * (one instance), or in Redis (REDIS_URL, several instances).
+ */
+function sharedParts(database: Database.Database, redis: SharedRedis | undefined, log: Logger): { store: HandoffStore; sessions: AgentSessions; throttle: LoginThrottle; feed: HandoffFeed } {
+  const feedError = (error: unknown) => log.warn('hand-off live events: a listener or Redis failed', { error: String(error) });
+  if (!redis) return { store: new SqliteHandoffStore(database), sessions: new SqliteAgentSessions(database), throttle: new MemoryLoginThrottle(), feed: new LocalHandoffFeed(feedError) };
+  return {
+    store: new RedisHandoffStore({ redis: redis.client, prefix: redis.prefix }),
+    sessions: new RedisAgentSessions(redis.client, redis.prefix),
+    throttle: new RedisLoginThrottle(redis.client, redis.prefix),
+    feed: new RedisHandoffFeed(redis, feedError),
   };
 }
 

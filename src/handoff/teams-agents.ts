@@ -121,16 +121,17 @@ export function createTeamsAgents(options: TeamsAgentsOptions): TeamsAgents {
     }
   };
 
-  let announced = new Set(desk.waiting().map((v) => v.id));
-  const unsubscribe = desk.subscribe((event) => onFeed(event));
+  // Only this instance's events: with several instances each announcement and relay is sent once, by the instance where it happened.
+  const unsubscribe = desk.subscribe((event) => onFeed(event), 'here');
   /** Hand-offs an agent ended with `end` here: they already got the answer, not the "user is gone" line. */
   const endedHere = new Set<string>();
+  /** User lines relayed so far, in order. */
+  let relays: Promise<void> = Promise.resolve();
 
   function onFeed(event: HandoffFeedEvent): void {
     if (event.type === 'queue') {
-      const fresh = event.waiting.filter((v) => !announced.has(v.id));
-      // Only what is waiting now: a request that left the queue never comes back to it, so the set stays small.
-      announced = new Set(event.waiting.map((v) => v.id));
+      // Announced once, when it joins the queue (not again at each change, nor after a restart).
+      const fresh = event.waiting.filter((v) => event.added?.includes(v.id));
       if (fresh.length === 0) return;
       track(
         load().then(() => {
@@ -146,11 +147,8 @@ export function createTeamsAgents(options: TeamsAgentsOptions): TeamsAgents {
     if (event.type === 'message' || event.type === 'typing') {
       const from = event.type === 'message' ? event.line.from : event.from;
       if (from !== 'user') return;
-      const handoff = desk.get(event.handoffId);
-      const key = teamsAgentKey(handoff?.agent?.id);
-      if (!handoff || !key) return;
-      if (event.type === 'typing') sendTo(key, { type: ActivityTypes.Typing });
-      else sendTo(key, { type: ActivityTypes.Message, text: `${handoff.userName}: ${event.line.text}`, textFormat: 'plain' });
+      // Looked up when it runs, in this event's place in line (the agent's chat chain keeps the order).
+      relayToAgent(event);
       return;
     }
     const { handoff } = event;
@@ -159,6 +157,20 @@ export function createTeamsAgents(options: TeamsAgentsOptions): TeamsAgents {
     if (!key || handoff.state === 'active' || handoff.state === 'waiting') return;
     if (endedHere.delete(handoff.id)) return;
     sendTo(key, { type: ActivityTypes.Message, text: fill(text.agent_user_gone, { name: handoff.userName }) });
+  }
+
+  /** A user's line or typing, to the Teams agent holding their hand-off (if one does). */
+  function relayToAgent(event: Extract<HandoffFeedEvent, { type: 'message' | 'typing' }>): void {
+    const looked = desk.get(event.handoffId);
+    const order = relays.then(async () => {
+      const handoff = await looked;
+      const key = teamsAgentKey(handoff?.agent?.id);
+      if (!handoff || !key) return;
+      if (event.type === 'typing') sendTo(key, { type: ActivityTypes.Typing });
+      else sendTo(key, { type: ActivityTypes.Message, text: `${handoff.userName}: ${event.line.text}`, textFormat: 'plain' });
+    });
+    relays = order.catch((error: unknown) => log.warn('Teams agents: could not relay a user line', { error: String(error) }));
+    track(relays);
   }
 
   /** The card for a waiting request; with `closed` (a line, possibly empty) it has no Accept button any more. */
@@ -198,9 +210,9 @@ export function createTeamsAgents(options: TeamsAgentsOptions): TeamsAgents {
   }
 
   async function accept(context: TurnContext, agent: AgentIdentity, handoffId: string | undefined, position?: number): Promise<void> {
-    const held = desk.mine(agent.id)[0];
+    const held = (await desk.mine(agent.id))[0];
     if (held) return void (await context.sendActivity(fill(text.agent_busy, { name: held.userName })));
-    const id = handoffId ?? desk.waiting().find((v) => v.position === (position ?? 1))?.id;
+    const id = handoffId ?? (await desk.waiting()).find((v) => v.position === (position ?? 1))?.id;
     if (!id) return void (await context.sendActivity(fill(text.agent_no_such, { n: position ?? 1 })));
     try {
       const view = await desk.accept(id, agent);
@@ -212,14 +224,14 @@ export function createTeamsAgents(options: TeamsAgentsOptions): TeamsAgents {
   }
 
   async function queue(context: TurnContext): Promise<void> {
-    const waiting = desk.waiting();
+    const waiting = await desk.waiting();
     if (waiting.length === 0) return void (await context.sendActivity(text.agent_queue_empty));
     const lines = waiting.map((v) => `${v.position ?? ''}. ${v.userName} (${channelName(v.channel)}, ${waitText(v.waitSeconds)}): ${v.summary.firstMessage}`);
     await context.sendActivity({ type: ActivityTypes.Message, text: [fill(text.agent_queue_heading, { count: waiting.length }), ...lines].join('\n\n') });
   }
 
   async function end(context: TurnContext, agent: AgentIdentity): Promise<void> {
-    const held = desk.mine(agent.id)[0];
+    const held = (await desk.mine(agent.id))[0];
     if (!held) return void (await context.sendActivity(text.agent_nothing_to_end));
     endedHere.add(held.id);
     try {
@@ -234,9 +246,9 @@ export function createTeamsAgents(options: TeamsAgentsOptions): TeamsAgents {
   /** The agent's turn, or false when it is not one of theirs (then the bot carries on as for anyone). */
   async function handle(context: TurnContext, agent: AgentIdentity): Promise<boolean> {
     const { activity } = context;
-    const held = () => desk.mine(agent.id)[0];
+    const held = async () => (await desk.mine(agent.id))[0];
     if (activity.type === ActivityTypes.Typing) {
-      const h = held();
+      const h = await held();
       if (h) await desk.typing(h.id, agent);
       return true;
     }
@@ -249,7 +261,7 @@ export function createTeamsAgents(options: TeamsAgentsOptions): TeamsAgents {
     if (command === 'end') return end(context, agent).then(() => true);
     const acceptN = /^accept(?: #?(\d{1,4}))?$/.exec(command);
     if (acceptN) return accept(context, agent, undefined, acceptN[1] ? Number(acceptN[1]) : 1).then(() => true);
-    const h = held();
+    const h = await held();
     if (!h || !typed) return false;
     try {
       await desk.sendToUser(h.id, agent, typed);

@@ -52,25 +52,29 @@ export interface HandoffNote {
 export type HandoffDetail = HandoffView & { transcript: TranscriptLine[]; notes: HandoffNote[] };
 
 export type HandoffFeedEvent =
-  | { type: 'queue'; waiting: HandoffView[] } // any change to the queue
+  | { type: 'queue'; waiting: HandoffView[]; added?: string[] } // any change to the queue; `added`: the requests that joined it with this change
   | { type: 'message'; handoffId: string; line: TranscriptLine } // user / agent / system line in an active hand-off
   | { type: 'typing'; handoffId: string; from: 'user' | 'agent' }
   | { type: 'state'; handoff: HandoffView }; // accepted, ended, left, timed out
 
 export interface AgentDeskService {
   /** Oldest first, position 1..n, waitSeconds. */
-  waiting(): HandoffView[];
+  waiting(): Promise<HandoffView[]>;
   /** Active hand-offs held by this agent. */
-  mine(agentId: string): HandoffView[];
-  get(handoffId: string): HandoffDetail | undefined;
+  mine(agentId: string): Promise<HandoffView[]>;
+  get(handoffId: string): Promise<HandoffDetail | undefined>;
   /** HandoffConflictError if not waiting. */
   accept(handoffId: string, agent: AgentIdentity): Promise<HandoffView>;
   /** HandoffForbiddenError if not this agent's. */
   sendToUser(handoffId: string, agent: AgentIdentity, text: string): Promise<void>;
   typing(handoffId: string, agent: AgentIdentity): Promise<void>;
   end(handoffId: string, agent: AgentIdentity): Promise<void>;
-  addNote(handoffId: string, agent: AgentIdentity, text: string): void;
+  addNote(handoffId: string, agent: AgentIdentity, text: string): Promise<void>;
   /** Hand-offs with a message left for agents (no agent was available). */
-  leftMessages(): HandoffView[];
-  subscribe(listener: (e: HandoffFeedEvent) => void): () => void;
+  leftMessages(): Promise<HandoffView[]>;
+  /**
+   * The live events; with several instances `everywhere` (the default) hears
+   * every instance's, `here` only this one's (for what must be done once).
+   */
+  subscribe(listener: (e: HandoffFeedEvent) => void, scope?: 'everywhere' | 'here'): () => void;
 }

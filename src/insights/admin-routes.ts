@@ -43,8 +43,8 @@ export function registerAdminRoutes(server: Server, options: AdminRoutesOptions)
     ['chart.umd.js', { file: chartBundlePath(), type: 'text/javascript; charset=utf-8' }],
   ]);
 
-  const adminOf = (req: IncomingMessage): AgentIdentity => {
-    const agent = auth.agentOf(req);
+  const adminOf = async (req: IncomingMessage): Promise<AgentIdentity> => {
+    const agent = await auth.agentOf(req);
     if (agent.role !== 'admin') throw new HttpError('ADMIN_ROLE_REQUIRED');
     return agent;
   };
@@ -63,7 +63,7 @@ export function registerAdminRoutes(server: Server, options: AdminRoutesOptions)
   server.get(
     '/admin/api/figures',
     handle('/admin/api/figures', async (req, res) => {
-      adminOf(req);
+      await adminOf(req);
       res.header('Cache-Control', 'no-store');
       res.send(200, figuresOf(req));
     }),
@@ -72,7 +72,7 @@ export function registerAdminRoutes(server: Server, options: AdminRoutesOptions)
   server.get(
     '/admin/api/figures.csv',
     handle('/admin/api/figures.csv', async (req, res) => {
-      adminOf(req);
+      await adminOf(req);
       const figures = figuresOf(req);
       const name = `insights-${figures.period.since.slice(0, 10)}-${figures.period.until.slice(0, 10)}.csv`;
       res.sendRaw(200, toCsv(figures), {
@@ -87,7 +87,7 @@ export function registerAdminRoutes(server: Server, options: AdminRoutesOptions)
   server.get(
     '/admin/api/inbox',
     handle('/admin/api/inbox', async (req, res) => {
-      adminOf(req);
+      await adminOf(req);
       res.header('Cache-Control', 'no-store');
       res.send(200, { open: insights.inbox('open'), labelled: insights.inbox('labelled'), intents: [...INTENTS] });
     }),
@@ -97,7 +97,7 @@ export function registerAdminRoutes(server: Server, options: AdminRoutesOptions)
     '/admin/api/inbox/:id',
     handle('/admin/api/inbox/:id', async (req, res) => {
       auth.csrf(req);
-      const admin = adminOf(req);
+      const admin = await adminOf(req);
       const id = String((req.params as Record<string, unknown>).id ?? '');
       if (!INBOX_ID.test(id)) throw new HttpError('INBOX_ITEM_NOT_FOUND');
       const verdict = reviewOf(req.body);

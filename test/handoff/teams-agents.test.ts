@@ -149,7 +149,7 @@ describe('agents in Teams', () => {
     await saidTo(user, fill(TEXT.handoff_joined!, { agent: 'Sam Support' }));
     expect(answer(await sam.say('accept'))).toBe(fill(TEXT.agent_busy!, { name: 'Ada Lovelace' }));
     // Ending from the console side (or anywhere but here) is reported in the chat.
-    await bot.app.agentDesk.end(bot.app.agentDesk.mine(`teams:${SAM_ID}`)[0]!.id, { id: `teams:${SAM_ID}`, name: 'Sam Support', role: 'agent', via: 'teams' });
+    await bot.app.agentDesk.end((await bot.app.agentDesk.mine(`teams:${SAM_ID}`))[0]!.id, { id: `teams:${SAM_ID}`, name: 'Sam Support', role: 'agent', via: 'teams' });
     await saidTo(sam, fill(TEXT.agent_user_gone!, { name: 'Ada Lovelace' }));
   }, 60_000);
 
@@ -160,7 +160,7 @@ describe('agents in Teams', () => {
     stranger.user.name = 'Mallory';
     await stranger.install();
     stranger.collect(200);
-    const waiting = bot.app.agentDesk.waiting();
+    const waiting = await bot.app.agentDesk.waiting();
     expect(waiting.map((v) => v.conversationId)).toContain(user.id);
 
     for (const command of ['queue', 'accept 1', 'accept', 'end']) {
@@ -176,7 +176,7 @@ describe('agents in Teams', () => {
     const group = new TeamsConversation(bot.channel, 'groupChat');
     group.user.id = SAM_ID;
     await group.say('accept 1', { mention: true });
-    expect(bot.app.agentDesk.waiting().map((v) => v.id)).toEqual(waiting.map((v) => v.id));
+    expect((await bot.app.agentDesk.waiting()).map((v) => v.id)).toEqual(waiting.map((v) => v.id));
     expect(messages(user).some((m) => (m.text ?? '').includes('has joined'))).toBe(false);
 
     await user.say('leave');

@@ -17,7 +17,7 @@ export { choiceCardAsAdaptiveCard, ADAPTIVE_CARD_VERSION, MAX_TEAMS_CARD_ACTIONS
  * runs after de-duplication, so a retried activity triggers nothing.
  * Every one is a no-op on other channels.
  */
-export function teamsMiddleware(options: { botIsQuiet?: (conversationId: string) => boolean } = {}): { incoming: Middleware[]; turn: Middleware[] } {
+export function teamsMiddleware(options: { botIsQuiet?: (conversationId: string) => boolean | Promise<boolean> } = {}): { incoming: Middleware[]; turn: Middleware[] } {
   return {
     incoming: [new TeamsMentionMiddleware(), new CardSubmitMiddleware()],
     turn: [new TeamsTypingMiddleware(undefined, options.botIsQuiet), new AnsweredCardMiddleware(), new TeamsCardRenderingMiddleware()],

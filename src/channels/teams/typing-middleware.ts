@@ -16,12 +16,12 @@ export class TeamsTypingMiddleware implements Middleware {
   constructor(
     private readonly repeatMs = TYPING_REPEAT_MS,
     /** True while the bot will not answer this conversation (a person holds it): "typing…" would be a lie. */
-    private readonly botIsQuiet: (conversationId: string) => boolean = () => false,
+    private readonly botIsQuiet: (conversationId: string) => boolean | Promise<boolean> = () => false,
   ) {}
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const { activity } = context;
-    if (!isTeams(activity) || activity.type !== ActivityTypes.Message || teamsConversationType(activity) === 'channel' || this.botIsQuiet(activity.conversation?.id ?? '')) {
+    if (!isTeams(activity) || activity.type !== ActivityTypes.Message || teamsConversationType(activity) === 'channel' || (await this.botIsQuiet(activity.conversation?.id ?? ''))) {
       return next();
     }
     await sendTyping(context);

@@ -55,7 +55,7 @@ export class DirectLinePassthrough implements Middleware {
       return value ? [{ ...a, value: { ...value, ...this.copilotKeys(value, locale) } }] : [];
     });
     const passed = await context.adapter.sendActivities(context, events);
-    for (const value of initiates) if (value) closePassedOn(this.options.store, value.handoffId, DIRECT_LINE);
+    for (const value of initiates) if (value) await closePassedOn(this.options.store, value.handoffId, DIRECT_LINE);
     const kept = activities.filter((_a, i) => initiates[i] === undefined);
     const sent = kept.length > 0 ? await (activities.splice(0, activities.length, ...kept), send()) : [];
     let [p, k] = [0, 0];

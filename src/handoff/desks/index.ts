@@ -7,7 +7,9 @@ import type { AgentDesk } from '../desk';
 import type { HandoffStore } from '../handoff-store';
 import { ChatwootClient } from './chatwoot/client';
 import { ChatwootDesk } from './chatwoot/desk';
-import { ChatwootOutbox } from './chatwoot/outbox';
+import { SqliteChatwootOutbox } from './chatwoot/outbox';
+import { RedisChatwootOutbox } from './chatwoot/redis-outbox';
+import type { SharedRedis } from '../../scale/redis-client';
 import { registerChatwootWebhook } from './chatwoot/webhook';
 import type { DeskConfig } from './config';
 import { DirectLinePassthrough } from './directline-passthrough';
@@ -25,6 +27,8 @@ export interface DesksOptions {
   store: HandoffStore;
   text: Messages['text'];
   log: Logger;
+  /** REDIS_URL's connections: Chatwoot's links and outbox are then shared by every instance. */
+  redis?: SharedRedis;
   /** Chatwoot client tuning (tests shorten the pauses). */
   chatwoot?: { attempts?: number; backoffMs?: number; timeoutMs?: number; retryEveryMs?: number };
 }
@@ -45,7 +49,7 @@ export interface Desks {
  * channel `omnichannel`; with HANDOFF_PASSTHROUGH=directline, the event
  * passed on to Direct Line clients).
  */
-export function setUpDesks({ config, database, store, text, log, chatwoot: tuning = {} }: DesksOptions): Desks {
+export function setUpDesks({ config, database, store, text, log, redis, chatwoot: tuning = {} }: DesksOptions): Desks {
   const labels = text;
   const middleware: Middleware[] = [new OmnichannelMiddleware({ store, labels })];
   if (config.passthrough === 'directline') middleware.push(new DirectLinePassthrough({ store, labels }));
@@ -54,7 +58,7 @@ export function setUpDesks({ config, database, store, text, log, chatwoot: tunin
   const settings = config.chatwoot;
   const desk = new ChatwootDesk({
     client: new ChatwootClient({ url: settings.url, accountId: settings.accountId, apiToken: settings.apiToken, ...pick(tuning, ['attempts', 'backoffMs', 'timeoutMs']) }),
-    outbox: new ChatwootOutbox(database),
+    outbox: redis ? new RedisChatwootOutbox(redis.client, redis.prefix) : new SqliteChatwootOutbox(database),
     store,
     inboxId: settings.inboxId,
     ...(settings.teamId ? { teamId: settings.teamId } : {}),

@@ -43,17 +43,17 @@ export class OmnichannelMiddleware implements Middleware {
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     if (context.activity.channelId === OMNICHANNEL) {
       context.onSendActivities(async (_ctx, activities, send) => {
-        for (const [i, activity] of activities.entries()) activities[i] = this.reshape(activity);
+        for (const [i, activity] of activities.entries()) activities[i] = await this.reshape(activity);
         return send();
       });
     }
     await next();
   }
 
-  private reshape(activity: Partial<Activity>): Partial<Activity> {
+  private async reshape(activity: Partial<Activity>): Promise<Partial<Activity>> {
     const initiate = initiateValue(activity);
     if (initiate) {
-      closePassedOn(this.options.store, initiate.handoffId, OMNICHANNEL);
+      await closePassedOn(this.options.store, initiate.handoffId, OMNICHANNEL);
       return tagged(activity, summaryText(initiate.summary, this.options.labels), { type: 'Escalate', context: escalationContext(initiate) });
     }
     if (activity.type === 'endOfConversation') return tagged(activity, activity.text ?? '', { type: 'EndConversation', context: {} });

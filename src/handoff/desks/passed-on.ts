@@ -24,6 +24,6 @@ export function initiateValue(activity: Partial<Activity>): InitiateValue | unde
  * conversation now, so the bot's record is closed at once and the bot
  * answers normally if the user ever writes to it again.
  */
-export function closePassedOn(store: HandoffStore, handoffId: string, to: string): void {
-  if (store.transition(handoffId, ['waiting'], 'ended')) store.audit(handoffId, 'passed_on', 'bot', to);
+export async function closePassedOn(store: HandoffStore, handoffId: string, to: string): Promise<void> {
+  if (await store.transition(handoffId, ['waiting'], 'ended')) await store.audit(handoffId, 'passed_on', 'bot', to);
 }

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { EventFactory, HandoffEventNames, TestAdapter } from 'botbuilder';
 import type { Activity, TurnContext } from 'botbuilder';
 import { DirectLinePassthrough } from '../../../src/handoff/desks/directline-passthrough';
-import { HandoffStore } from '../../../src/handoff/handoff-store';
+import { SqliteHandoffStore } from '../../../src/handoff/handoff-store';
 import { fill } from '../../../src/dialogs/text';
 import { Conversation, messagesText, startBot } from '../../integration/harness';
 import type { RunningBot } from '../../integration/harness';
@@ -112,8 +112,8 @@ describe('without HANDOFF_PASSTHROUGH', () => {
 describe('DirectLinePassthrough on other channels', () => {
   test.each(['msteams', 'emulator', 'webchat', 'omnichannel'])('on %s the event is left to the relay after it', async (channelId) => {
     const database = new Database(':memory:');
-    const store = new HandoffStore(database);
-    const record = store.create({ conversationId: 'c1', channelId, userName: 'Ann', summary: { fixesTried: [], sizes: [], devices: [], firstMessage: 'help', lastUserMessages: [], channel: channelId }, reference: {} });
+    const store = new SqliteHandoffStore(database);
+    const record = await store.create({ conversationId: 'c1', channelId, userName: 'Ann', summary: { fixesTried: [], sizes: [], devices: [], firstMessage: 'help', lastUserMessages: [], channel: channelId }, reference: {} });
     const reachedRelay: Partial<Activity>[] = [];
     const adapter = new TestAdapter(
       async (context: TurnContext) => void (await context.sendActivity(EventFactory.createHandoffInitiation(context, { handoffId: record.id, userName: 'Ann', summary: record.summary }, { activities: [] }))),
@@ -125,7 +125,7 @@ describe('DirectLinePassthrough on other channels', () => {
     await adapter.send('hi');
     expect(reachedRelay.map((a) => [a.type, a.name, Object.keys(a.value as object)])).toEqual([['event', HandoffEventNames.InitiateHandoff, ['handoffId', 'userName', 'summary']]]);
     expect(adapter.activeQueue).toEqual([]);
-    expect(store.get(record.id)!.state).toBe('waiting');
+    expect((await store.get(record.id))!.state).toBe('waiting');
     database.close();
   });
 });

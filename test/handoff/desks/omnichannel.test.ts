@@ -8,7 +8,7 @@
 import Database from 'better-sqlite3';
 import { EventFactory, TestAdapter } from 'botbuilder';
 import type { Activity, TurnContext } from 'botbuilder';
-import { HandoffStore } from '../../../src/handoff/handoff-store';
+import { SqliteHandoffStore } from '../../../src/handoff/handoff-store';
 import { OmnichannelMiddleware } from '../../../src/handoff/desks/omnichannel';
 import { Conversation, messagesText, startBot } from '../../integration/harness';
 import type { RunningBot } from '../../integration/harness';
@@ -65,7 +65,7 @@ describe('a hand-off on channel omnichannel', () => {
 
 describe('OmnichannelMiddleware', () => {
   const database = new Database(':memory:');
-  const store = new HandoffStore(database);
+  const store = new SqliteHandoffStore(database);
   afterAll(() => database.close());
 
   async function run(channelId: string, logic: (context: TurnContext) => Promise<void>) {
@@ -89,7 +89,7 @@ describe('OmnichannelMiddleware', () => {
   });
 
   test('closes the bot\'s record when it escalates, and leaves every other channel alone', async () => {
-    const record = store.create({ conversationId: 'c1', channelId: 'omnichannel', userName: 'Ann', summary: { fixesTried: [], sizes: [], devices: [], firstMessage: 'help', lastUserMessages: [], channel: 'omnichannel' }, reference: {} });
+    const record = await store.create({ conversationId: 'c1', channelId: 'omnichannel', userName: 'Ann', summary: { fixesTried: [], sizes: [], devices: [], firstMessage: 'help', lastUserMessages: [], channel: 'omnichannel' }, reference: {} });
     const initiate = (context: TurnContext) => EventFactory.createHandoffInitiation(context, { handoffId: record.id, userName: 'Ann', summary: record.summary }, { activities: [] });
     const teams = await run('msteams', async (context) => {
       await context.sendActivity('plain');
@@ -101,9 +101,9 @@ describe('OmnichannelMiddleware', () => {
       ['endOfConversation', undefined],
       ['event', undefined],
     ]);
-    expect(store.get(record.id)!.state).toBe('waiting');
+    expect((await store.get(record.id))!.state).toBe('waiting');
     const omni = await run('omnichannel', async (context) => void (await context.sendActivity(initiate(context))));
     expect(JSON.parse((omni[0]!.channelData as { tags: string }).tags)).toEqual({ type: 'Escalate', context: { handoffId: record.id, userName: 'Ann', firstMessage: 'help', fixesTried: '', devices: '', sizes: '' } });
-    expect(store.get(record.id)!.state).toBe('ended');
+    expect((await store.get(record.id))!.state).toBe('ended');
   });
 });

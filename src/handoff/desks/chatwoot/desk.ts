@@ -28,8 +28,8 @@ export interface ChatwootDeskOptions {
 
 /** After this many failed tries an item stays stored (with the hand-off) but is no longer tried. */
 const MAX_ATTEMPTS = 50;
-/** Chatwoot may deliver a webhook twice (it retries on failure): message ids already relayed, newest kept. */
-const SEEN_MESSAGES = 1000;
+/** How long a delivery waits while another instance is delivering the same hand-off's items. */
+const HOLD_WAIT_MS = 15_000;
 
 /**
  * Chatwoot as the agent desk. A hand-off becomes a Chatwoot conversation in
@@ -50,7 +50,6 @@ export class ChatwootDesk implements AgentDesk {
   private link?: DeskLink;
   private timer?: NodeJS.Timeout;
   private readonly chains = new Map<string, Promise<unknown>>();
-  private readonly seen = new Set<number>();
   /** Set by close(): the bot's database closes right after, so work still in flight must not touch it. */
   private closed = false;
 
@@ -83,10 +82,10 @@ export class ChatwootDesk implements AgentDesk {
 
   async initiate(request: HandoffRequest): Promise<void> {
     const { outbox, text } = this.options;
-    outbox.add(request.handoffId, 'open', JSON.stringify(request));
-    outbox.add(request.handoffId, 'note', summaryText(request.summary, text, request.transcript));
+    await outbox.add(request.handoffId, 'open', JSON.stringify(request));
+    await outbox.add(request.handoffId, 'note', summaryText(request.summary, text, request.transcript));
     await this.flush(request.handoffId);
-    if (outbox.link(request.handoffId).conversationId === undefined) {
+    if ((await outbox.link(request.handoffId)).conversationId === undefined) {
       // Not even the conversation could be made: the user hears no one is available now; the lines stay in the outbox.
       await this.tell({ state: 'failed', handoffId: request.handoffId, reason: 'no_agents' });
       return;
@@ -96,7 +95,7 @@ export class ChatwootDesk implements AgentDesk {
 
   async fromUser(handoffId: string, line: TranscriptLine): Promise<void> {
     if (!line.text) return;
-    this.options.outbox.add(handoffId, 'incoming', line.text);
+    await this.options.outbox.add(handoffId, 'incoming', line.text);
     this.later(handoffId);
   }
 
@@ -104,16 +103,16 @@ export class ChatwootDesk implements AgentDesk {
   async userTyping(): Promise<void> {}
 
   async userLeft(handoffId: string): Promise<void> {
-    const record = this.options.store.get(handoffId);
-    this.options.outbox.add(handoffId, 'note', fill(this.options.text.agent_user_gone, { name: record?.userName ?? '' }));
-    this.options.outbox.add(handoffId, 'resolve', '');
+    const record = await this.options.store.get(handoffId);
+    await this.options.outbox.add(handoffId, 'note', fill(this.options.text.agent_user_gone, { name: record?.userName ?? '' }));
+    await this.options.outbox.add(handoffId, 'resolve', '');
     this.later(handoffId);
     await this.tellPositions();
   }
 
   async messageLeft(handoffId: string, text: string): Promise<void> {
     if (!text) return;
-    this.options.outbox.add(handoffId, 'incoming', text);
+    await this.options.outbox.add(handoffId, 'incoming', text);
     this.later(handoffId);
   }
 
@@ -124,13 +123,13 @@ export class ChatwootDesk implements AgentDesk {
     if (!isObject(body) || typeof body.event !== 'string') return;
     const conversation = body.event.startsWith('message_') || body.event.startsWith('conversation_typing') ? body.conversation : body;
     const conversationId = isObject(conversation) ? wholeNumber(conversation.id) : undefined;
-    const handoffId = conversationId === undefined ? undefined : this.options.outbox.handoffFor(conversationId);
+    const handoffId = conversationId === undefined ? undefined : await this.options.outbox.handoffFor(conversationId);
     if (!handoffId) return;
     await this.serial(`in:${handoffId}`, () => this.apply(handoffId, body.event as string, body as Record<string, unknown>, conversation as Record<string, unknown>));
   }
 
   private async apply(handoffId: string, event: string, body: Record<string, unknown>, conversation: Record<string, unknown>): Promise<void> {
-    const record = this.options.store.get(handoffId);
+    const record = await this.options.store.get(handoffId);
     if (!record || !OPEN_STATES.includes(record.state)) return;
     switch (event) {
       case 'message_created': {
@@ -138,11 +137,10 @@ export class ChatwootDesk implements AgentDesk {
         if (body.private === true || !(body.message_type === 'outgoing' || body.message_type === 1)) return;
         const content = typeof body.content === 'string' ? body.content.trim() : '';
         const id = wholeNumber(body.id);
-        if (!content || (id !== undefined && this.seen.has(id))) return;
-        if (id !== undefined) this.remember(id);
+        if (!content || (id !== undefined && !(await this.options.outbox.firstSight(id)))) return;
         const agentName = nameOf(body.sender) || assigneeOf(conversation) || nameOf(body.inbox) || 'Chatwoot';
         if (record.state === 'waiting') await this.accept(record, agentName);
-        await this.linked().toUser(handoffId, content, this.options.store.get(handoffId)?.agentName || agentName);
+        await this.linked().toUser(handoffId, content, (await this.options.store.get(handoffId))?.agentName || agentName);
         return;
       }
       case 'conversation_typing_on': {
@@ -177,41 +175,62 @@ export class ChatwootDesk implements AgentDesk {
   /** Tries everything undelivered whose hand-off still matters (open, or a message was left). */
   async retryPending(): Promise<void> {
     if (this.closed) return;
-    for (const handoffId of this.options.outbox.withPending()) {
+    for (const handoffId of await this.options.outbox.withPending()) {
       if (this.closed) return;
-      const record = this.options.store.get(handoffId);
-      if (record && (OPEN_STATES.includes(record.state) || record.leftMessage !== undefined)) await this.flush(handoffId);
+      const record = await this.options.store.get(handoffId);
+      // Items another instance is delivering right now are left to it.
+      if (record && (OPEN_STATES.includes(record.state) || record.leftMessage !== undefined)) await this.flush(handoffId, 0);
     }
   }
 
-  /** Delivers the hand-off's outbox in order, stopping at the first failure (kept for later). True when all went. */
-  flush(handoffId: string): Promise<boolean> {
+  /**
+   * Delivers the hand-off's outbox in order, stopping at the first failure
+   * (kept for later). True when all went. With several instances one at a
+   * time delivers a hand-off's items (the outbox's hold, waited for up to
+   * `waitMs`); it goes on until none are left, so lines added meanwhile by
+   * another instance go too.
+   */
+  flush(handoffId: string, waitMs = HOLD_WAIT_MS): Promise<boolean> {
     return this.serial(`out:${handoffId}`, async () => {
       if (this.closed) return false;
-      for (const item of this.options.outbox.pending(handoffId)) {
-        if (item.attempts >= MAX_ATTEMPTS) return false;
-        try {
-          await this.deliver(item);
-          // Delivered but the bot is closing: it stays in the outbox and goes again after the restart (at worst twice).
-          if (this.closed) return false;
-          this.options.outbox.delivered(item.seq);
-        } catch (error) {
-          if (this.closed) return false;
-          const message = String((error as Error)?.message ?? error);
-          this.options.outbox.failed(item.seq, message);
-          const passing = !(error instanceof ChatwootError) || error.passing;
-          this.options.log[passing ? 'warn' : 'error']('could not deliver a hand-off to Chatwoot; kept to try again', { handoffId, kind: item.kind, error: message });
-          return false;
+      const release = await this.options.outbox.hold(handoffId, waitMs);
+      if (!release) return false;
+      try {
+        for (let items = await this.options.outbox.pending(handoffId); items.length > 0; items = await this.options.outbox.pending(handoffId)) {
+          for (const item of items) {
+            if (!(await this.deliverOne(item))) return false;
+          }
         }
+        return true;
+      } finally {
+        await release().catch(() => undefined);
       }
-      return true;
     });
+  }
+
+  /** One item: true when it went (and left the outbox). */
+  private async deliverOne(item: OutboxItem): Promise<boolean> {
+    if (this.closed || item.attempts >= MAX_ATTEMPTS) return false;
+    try {
+      await this.deliver(item);
+      // Delivered but the bot is closing: it stays in the outbox and goes again after the restart (at worst twice).
+      if (this.closed) return false;
+      await this.options.outbox.delivered(item);
+      return true;
+    } catch (error) {
+      if (this.closed) return false;
+      const message = String((error as Error)?.message ?? error);
+      await this.options.outbox.failed(item, message);
+      const passing = !(error instanceof ChatwootError) || error.passing;
+      this.options.log[passing ? 'warn' : 'error']('could not deliver a hand-off to Chatwoot; kept to try again', { handoffId: item.handoffId, kind: item.kind, error: message });
+      return false;
+    }
   }
 
   private async deliver(item: OutboxItem): Promise<void> {
     const { client, outbox } = this.options;
     if (item.kind === 'open') return this.open(JSON.parse(item.content) as HandoffRequest);
-    const conversationId = outbox.link(item.handoffId).conversationId;
+    const conversationId = (await outbox.link(item.handoffId)).conversationId;
     if (conversationId === undefined) throw new Error('no Chatwoot conversation yet');
     if (item.kind === 'incoming') await client.createMessage(conversationId, { content: item.content, message_type: 'incoming', private: false });
     else if (item.kind === 'note') await client.createMessage(conversationId, { content: item.content, message_type: 'outgoing', private: true });
@@ -221,7 +240,7 @@ export class ChatwootDesk implements AgentDesk {
   /** Finds or makes the contact, its contact inbox (source_id = the bot's conversation) and the conversation. */
   private async open(request: HandoffRequest): Promise<void> {
     const { client, outbox, inboxId, teamId, labels, log } = this.options;
-    const link = outbox.link(request.handoffId);
+    const link = await outbox.link(request.handoffId);
     if (link.conversationId !== undefined) return;
     const identifier = `${request.channelId}:${request.conversationId}`;
     const sourceId = request.conversationId;
@@ -231,7 +250,7 @@ export class ChatwootDesk implements AgentDesk {
       const found = (await client.searchContacts(identifier)).find((c) => c.identifier === identifier);
       contactId = found?.id ?? (await client.createContact({ inbox_id: inboxId, name: request.userName, identifier })).id;
       hasInbox = (found?.contact_inboxes ?? []).some((ci) => ci.source_id === sourceId);
-      outbox.setContact(request.handoffId, contactId);
+      await outbox.setContact(request.handoffId, contactId);
     }
     if (!hasInbox) {
       try {
@@ -249,7 +268,7 @@ export class ChatwootDesk implements AgentDesk {
       ...(teamId ? { team_id: teamId } : {}),
       additional_attributes: { handoff_id: request.handoffId, channel: request.channelId },
     });
-    outbox.setConversation(request.handoffId, conversation.id);
+    await outbox.setConversation(request.handoffId, conversation.id);
     if (labels.length > 0) {
       await client.addLabels(conversation.id, [...labels]).catch((error: unknown) => log.warn('could not label the Chatwoot conversation', { handoffId: request.handoffId, error: String(error) }));
     }
@@ -268,11 +287,11 @@ export class ChatwootDesk implements AgentDesk {
   /** Chatwoot has no queue positions: the bot's own waiting hand-offs, oldest first, stand in for them. */
   private async tellPositions(): Promise<void> {
     const { store } = this.options;
-    const recent = store.recentWaits(RECENT_HANDOFFS);
-    for (const [i, record] of store.waiting().entries()) {
+    const recent = await store.recentWaits(RECENT_HANDOFFS);
+    for (const [i, record] of (await store.waiting()).entries()) {
       const position = i + 1;
-      if (record.toldPosition === position || this.options.outbox.link(record.id).conversationId === undefined) continue;
-      store.setToldPosition(record.id, position);
+      if (record.toldPosition === position || (await this.options.outbox.link(record.id)).conversationId === undefined) continue;
+      if (!(await store.claimToldPosition(record.id, position))) continue;
       await this.tell({ state: 'queued', handoffId: record.id, position, waitSeconds: estimateWaitSeconds(recent, position) });
     }
   }
@@ -285,11 +304,6 @@ export class ChatwootDesk implements AgentDesk {
   private linked(): DeskLink {
     if (!this.link) throw new Error('ChatwootDesk: not connected');
     return this.link;
-  }
-
-  private remember(id: number): void {
-    this.seen.add(id);
-    if (this.seen.size > SEEN_MESSAGES) this.seen.delete(this.seen.values().next().value!);
   }
 
   /** Runs `work` after the earlier work under the same key (one hand-off's deliveries, or its events, in order). */

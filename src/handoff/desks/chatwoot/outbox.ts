@@ -18,13 +18,45 @@ export interface ChatwootLink {
   conversationId?: number;
 }
 
+/** Chatwoot may deliver a webhook twice (it retries on failure): message ids already relayed, newest kept (per process). */
+const SEEN_MESSAGES = 1000;
+
 /**
  * The Chatwoot side of each hand-off (its contact and conversation ids) and
- * an outbox of what still has to reach Chatwoot, in tables of the bot's
- * SQLite database: a line the user wrote is written here before any call,
- * so an unreachable Chatwoot or a restart loses nothing.
+ * an outbox of what still has to reach Chatwoot: a line the user wrote is
+ * written here before any call, so an unreachable Chatwoot or a restart
+ * loses nothing. In the bot's SQLite database (one instance) or in Redis
+ * (several instances: any of them delivers, one at a time per hand-off, and
+ * any of them can answer Chatwoot's webhook); both pass
+ * test/handoff/desks/chatwoot-outbox-contract.ts.
  */
-export class ChatwootOutbox {
+export interface ChatwootOutbox {
+  add(handoffId: string, kind: OutboxKind, content: string): Promise<void>;
+  /** The hand-off's undelivered items, oldest first. */
+  pending(handoffId: string): Promise<OutboxItem[]>;
+  /** Hand-offs with something undelivered, oldest first. */
+  withPending(): Promise<string[]>;
+  delivered(item: OutboxItem): Promise<void>;
+  failed(item: OutboxItem, error: string): Promise<void>;
+  link(handoffId: string): Promise<ChatwootLink>;
+  setContact(handoffId: string, contactId: number): Promise<void>;
+  setConversation(handoffId: string, conversationId: number): Promise<void>;
+  /** The hand-off a Chatwoot conversation belongs to (the webhook names the conversation). */
+  handoffFor(conversationId: number): Promise<string | undefined>;
+  /**
+   * Makes this process the one delivering the hand-off's items (waiting up to
+   * `waitMs` while another holds them); resolves to the release, or undefined
+   * if it could not.
+   */
+  hold(handoffId: string, waitMs: number): Promise<(() => Promise<void>) | undefined>;
+  /** True the first time a Chatwoot message id is seen. */
+  firstSight(messageId: number): Promise<boolean>;
+}
+
+/** The outbox in the bot's SQLite database; deliveries are already one at a time per hand-off in this process. */
+export class SqliteChatwootOutbox implements ChatwootOutbox {
+  private readonly seen = new Set<number>();
+
   constructor(private readonly db: Database.Database) {
     if (!db) throw new Error('ChatwootOutbox needs a database');
     db.exec(`CREATE TABLE IF NOT EXISTS chatwoot_links (
@@ -44,12 +76,11 @@ export class ChatwootOutbox {
     CREATE INDEX IF NOT EXISTS chatwoot_outbox_by_handoff ON chatwoot_outbox (handoff_id, seq);`);
   }
 
-  add(handoffId: string, kind: OutboxKind, content: string): void {
+  async add(handoffId: string, kind: OutboxKind, content: string): Promise<void> {
     this.db.prepare('INSERT INTO chatwoot_outbox (handoff_id, kind, content, created_at) VALUES (?, ?, ?, ?)').run(handoffId, kind, content, new Date().toISOString());
   }
 
-  /** The hand-off's undelivered items, oldest first. */
-  pending(handoffId: string): OutboxItem[] {
+  async pending(handoffId: string): Promise<OutboxItem[]> {
     return this.db
       .prepare<[string], { seq: number; handoff_id: string; kind: OutboxKind; content: string; attempts: number }>(
         'SELECT seq, handoff_id, kind, content, attempts FROM chatwoot_outbox WHERE handoff_id = ? ORDER BY seq',
@@ -58,43 +89,52 @@ export class ChatwootOutbox {
       .map((r) => ({ seq: r.seq, handoffId: r.handoff_id, kind: r.kind, content: r.content, attempts: r.attempts }));
   }
 
-  /** Hand-offs with something undelivered, oldest first. */
-  withPending(): string[] {
+  async withPending(): Promise<string[]> {
     return this.db
       .prepare<[], { handoff_id: string }>('SELECT handoff_id FROM chatwoot_outbox GROUP BY handoff_id ORDER BY MIN(seq)')
       .all()
       .map((r) => r.handoff_id);
   }
 
-  delivered(seq: number): void {
-    this.db.prepare('DELETE FROM chatwoot_outbox WHERE seq = ?').run(seq);
+  async delivered(item: OutboxItem): Promise<void> {
+    this.db.prepare('DELETE FROM chatwoot_outbox WHERE seq = ?').run(item.seq);
   }
 
-  failed(seq: number, error: string): void {
-    this.db.prepare('UPDATE chatwoot_outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ?').run(error.slice(0, 500), seq);
+  async failed(item: OutboxItem, error: string): Promise<void> {
+    this.db.prepare('UPDATE chatwoot_outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ?').run(error.slice(0, 500), item.seq);
   }
 
-  link(handoffId: string): ChatwootLink {
+  async link(handoffId: string): Promise<ChatwootLink> {
     const row = this.db
       .prepare<[string], { contact_id: number | null; conversation_id: number | null }>('SELECT contact_id, conversation_id FROM chatwoot_links WHERE handoff_id = ?')
       .get(handoffId);
     return { handoffId, ...(row?.contact_id ? { contactId: row.contact_id } : {}), ...(row?.conversation_id ? { conversationId: row.conversation_id } : {}) };
   }
 
-  setContact(handoffId: string, contactId: number): void {
+  async setContact(handoffId: string, contactId: number): Promise<void> {
     this.db
       .prepare('INSERT INTO chatwoot_links (handoff_id, contact_id) VALUES (?, ?) ON CONFLICT (handoff_id) DO UPDATE SET contact_id = excluded.contact_id')
       .run(handoffId, contactId);
   }
 
-  setConversation(handoffId: string, conversationId: number): void {
+  async setConversation(handoffId: string, conversationId: number): Promise<void> {
     this.db
       .prepare('INSERT INTO chatwoot_links (handoff_id, conversation_id) VALUES (?, ?) ON CONFLICT (handoff_id) DO UPDATE SET conversation_id = excluded.conversation_id')
       .run(handoffId, conversationId);
   }
 
-  /** The hand-off a Chatwoot conversation belongs to (the webhook names the conversation). */
-  handoffFor(conversationId: number): string | undefined {
+  async handoffFor(conversationId: number): Promise<string | undefined> {
     return this.db.prepare<[number], { handoff_id: string }>('SELECT handoff_id FROM chatwoot_links WHERE conversation_id = ?').get(conversationId)?.handoff_id;
+  }
+
+  async hold(): Promise<() => Promise<void>> {
+    return async () => undefined;
+  }
+
+  async firstSight(messageId: number): Promise<boolean> {
+    if (this.seen.has(messageId)) return false;
+    this.seen.add(messageId);
+    if (this.seen.size > SEEN_MESSAGES) this.seen.delete(this.seen.values().next().value!);
+    return true;
   }
 }
