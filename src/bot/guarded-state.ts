@@ -32,12 +32,29 @@ const cachedOf = (state: BotState, context: TurnContext): Cached | undefined => 
 /** What a guarded state reports to the turn (src/bot/state-retry.ts) through the turn's state. */
 export const STATE_SAVED = Symbol('stateSaved');
 
+// Marks a state object that did not exist when the turn read it (a symbol: not stored, not in the change hash).
+const READ_ABSENT = Symbol('readAbsent');
+/**
+ * The eTag a write of such a state carries: no store ever issues it, so the
+ * write succeeds only while the item still does not exist (every store's
+ * rule: a missing item takes any eTag, an existing one must match).
+ */
+const NOT_YET_WRITTEN = 'not-yet-written';
+
+async function loadMarked(load: Promise<unknown>): Promise<unknown> {
+  const value = await load;
+  if (value !== null && typeof value === 'object' && typeof (value as StoreItem).eTag !== 'string') {
+    Object.defineProperty(value, READ_ABSENT, { value: true, configurable: true, enumerable: false });
+  }
+  return value;
+}
+
 /**
  * botbuilder's states write with eTag '*' (last writer wins). These write
  * with the eTag the turn read, so a write over someone else's newer state
- * fails with a StateConflictError and nothing is overwritten. A state that
- * did not exist when read is written unconditionally (the stores have no
- * "only if absent"); `changedSinceRead` still spots that case before a reply.
+ * fails with a StateConflictError and nothing is overwritten; a state that
+ * did not exist when read is written only if it still does not. (A state
+ * emptied with botbuilder's `clear()` is written unconditionally, as before.)
  */
 async function saveGuarded(state: BotState, context: TurnContext, force: boolean): Promise<void> {
   const cached = cachedOf(state, context);
@@ -46,7 +63,9 @@ async function saveGuarded(state: BotState, context: TurnContext, force: boolean
   const key = await storageKey(context);
   const current = cached ?? { state: {}, hash: '' };
   const { eTag, ...value } = current.state;
-  const item = typeof eTag === 'string' && eTag !== '*' ? { ...value, eTag } : value;
+  const absent = (current.state as Record<symbol, unknown>)[READ_ABSENT] === true;
+  const expected = typeof eTag === 'string' && eTag !== '*' ? eTag : absent ? NOT_YET_WRITTEN : undefined;
+  const item = expected ? { ...value, eTag: expected } : value;
   try {
     await storage.write({ [key]: item });
   } catch (error) {
@@ -55,6 +74,7 @@ async function saveGuarded(state: BotState, context: TurnContext, force: boolean
   }
   // The store issued a new eTag this turn does not know: a second save in the same turn writes unconditionally.
   current.state.eTag = '*';
+  delete (current.state as Record<symbol, unknown>)[READ_ABSENT];
   current.hash = calculateChangeHash(current.state);
   context.turnState.set(stateKey, current);
   context.turnState.set(STATE_SAVED, true);
@@ -84,6 +104,10 @@ export async function changedSinceRead(states: readonly BotState[], context: Tur
 
 /** ConversationState whose writes carry the eTag read at the start of the turn. */
 export class GuardedConversationState extends ConversationState {
+  override load(context: TurnContext, force = false): ReturnType<BotState['load']> {
+    return loadMarked(super.load(context, force));
+  }
+
   override saveChanges(context: TurnContext, force = false): Promise<void> {
     return saveGuarded(this, context, force);
   }
@@ -91,6 +115,10 @@ export class GuardedConversationState extends ConversationState {
 
 /** UserState whose writes carry the eTag read at the start of the turn. */
 export class GuardedUserState extends UserState {
+  override load(context: TurnContext, force = false): ReturnType<BotState['load']> {
+    return loadMarked(super.load(context, force));
+  }
+
   override saveChanges(context: TurnContext, force = false): Promise<void> {
     return saveGuarded(this, context, force);
   }

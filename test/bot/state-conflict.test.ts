@@ -74,6 +74,25 @@ function describeConflicts(name: string, open: () => Promise<Storage>) {
       expect(await step.get(b)).toBe(2);
     });
 
+    it('two writers of a state that did not exist yet: the second one fails and the first one\'s state stays', async () => {
+      const storage = await open();
+      const state = new GuardedConversationState(storage);
+      const adapter = new TestAdapter(async () => undefined);
+      const activity = { type: 'message', channelId: 'test', conversation: { id: 'new' }, from: { id: 'u' }, recipient: { id: 'b' } } as Partial<Activity>;
+      const step = state.createProperty<number>('step');
+      const [a, b] = [new TurnContext(adapter, activity), new TurnContext(adapter, activity)];
+      expect(await step.get(a)).toBeUndefined();
+      expect(await step.get(b)).toBeUndefined();
+      await step.set(a, 1);
+      await state.saveChanges(a);
+      await step.set(b, 2);
+      await expect(state.saveChanges(b)).rejects.toThrow(StateConflictError);
+      expect(await step.get(new TurnContext(adapter, activity))).toBe(1);
+      // A second save in the same turn (after the first created it) is not taken for a conflict.
+      await step.set(a, 3);
+      await expect(state.saveChanges(a)).resolves.toBeUndefined();
+    });
+
     it('a turn whose state another instance wrote meanwhile runs again on fresh state: replies once, nothing overwritten', async () => {
       const storage = new SecondWriter(await open());
       const c = new TestConversation({ storage });
