@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
 import { LoopbackChannel } from '../../src/channels/loopback';
 import { fill } from '../../src/dialogs/text';
 import { Conversation, messagesText, readContent } from '../integration/harness';
@@ -11,8 +13,31 @@ import { useBotCluster } from '../support/bot-cluster';
  * conversation may land on any instance at every turn.
  */
 const text = messagesText();
-const cluster = useBotCluster('state-instances', { instances: 3 });
+
+/** Apple's status page as a black hole (accepts, never answers): a turn that checks it holds the conversation for the check's timeout. */
+const env: Record<string, string> = { APPLE_STATUS_TIMEOUT_MS: '1500' };
+let blackHole: Server | undefined;
+const held: Socket[] = [];
+beforeAll(async () => {
+  blackHole = createServer((socket) => void held.push(socket));
+  await new Promise<void>((resolve) => blackHole!.listen(0, '127.0.0.1', resolve));
+  env.APPLE_STATUS_URL = `http://127.0.0.1:${(blackHole.address() as AddressInfo).port}/status.js`;
+});
+afterAll(async () => {
+  for (const socket of held) socket.destroy();
+  await new Promise((resolve) => blackHole?.close(resolve));
+});
+// After the black hole's beforeAll: the instances read `env` when they start.
+const cluster = useBotCluster('state-instances', { instances: 3, env });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** /readyz's status once it is `wanted`, or the last one seen after 15 s. */
+async function readyz(url: string, wanted: number): Promise<number> {
+  const deadline = Date.now() + 15_000;
+  let status = 0;
+  while ((status = (await fetch(`${url}/readyz`)).status) !== wanted && Date.now() < deadline) await sleep(100);
+  return status;
+}
 
 /** A conversation whose every turn goes to the instance the test names (a load balancer's choice). */
 class Spread extends Conversation {
@@ -148,9 +173,35 @@ describe('bot state on Redis, shared by three instances', () => {
     await cluster().restart(2);
   });
 
+  test('an instance killed (kill -9) in the middle of a turn: the channel\'s retry of that message is taken by another instance within two lease periods, and processed once', async () => {
+    const statusFix = readContent<FixYaml>('apple-status.yaml');
+    const unknown = (statusFix.steps[0]!.text as Record<string, string>).unknown!.trim().slice(0, 40);
+    const c = new Spread(channel);
+    await c.joinAt(0);
+    const id = randomUUID();
+    const words = 'are apple servers down? backup wont go';
+    const dying = c.channel.sendText(c.id, words, { id }, cluster().instances[2]!.messages).catch((error: unknown) => error);
+    // The intro is out and the turn waits on Apple's status, holding the conversation: now the instance dies.
+    while (!c.channel.received(c.id).some((a) => a.text?.includes(statusFix.intro.trim().slice(0, 40)))) await sleep(20);
+    await cluster().kill(2);
+    await dying;
+    const started = Date.now();
+    const retried = await c.sayTo(0, words, { id });
+    const waited = Date.now() - started;
+    console.log(`the retry waited ${waited} ms for the dead instance's turn`);
+    // The dead instance's lease (10 s) runs out, the waiter steps over it after one more lease period, then the 1.5 s check (the lock itself gives up at 30 s).
+    expect(waited).toBeLessThan(30_000);
+    expect(retried.text).toContain(unknown);
+    // Nothing of the dead turn was saved, so the retry ran it once (its intro had already reached the user once).
+    const all = c.channel.received(c.id).map((a) => a.text ?? '').join('\n');
+    expect(all.split(unknown).length - 1).toBe(1);
+    await cluster().restart(2);
+  }, 60_000);
+
   test('/readyz answers 503 while Redis is unreachable and 200 once it is back; a message meanwhile is answered with a clear "try again" and the bot carries on afterwards', async () => {
     const { instances, redis } = cluster();
-    for (const i of instances) expect((await fetch(`${i.url}/readyz`)).status).toBe(200);
+    // An instance just restarted may still be connecting to Redis: ready (200) only once it has.
+    for (const i of instances) expect(await readyz(i.url, 200)).toBe(200);
     const c = new Spread(channel);
     await c.joinAt(0);
     await redis.kill();
@@ -163,12 +214,7 @@ describe('bot state on Redis, shared by three instances', () => {
       await redis.restart();
     }
     // Each instance reconnects by itself.
-    for (const i of instances) {
-      const deadline = Date.now() + 15_000;
-      let status = 0;
-      while ((status = (await fetch(`${i.url}/readyz`)).status) !== 200 && Date.now() < deadline) await sleep(100);
-      expect(status).toBe(200);
-    }
+    for (const i of instances) expect(await readyz(i.url, 200)).toBe(200);
     // This test server keeps nothing on disk, so the conversation starts afresh; it is answered normally again.
     const after = await c.sayTo(2, 'backup always gets stuck on the videos');
     expect(after.text).toContain(readContent<FixYaml>('exclude-videos.yaml').intro);
