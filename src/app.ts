@@ -110,7 +110,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   // REDIS_URL: one connection set per instance, handed to every part that shares something with the other instances.
   const redis: SharedRedis | undefined = config.redis.url ? connectRedis({ url: config.redis.url, prefix: config.redis.keyPrefix, log, name: `bot-${process.pid}` }) : undefined;
   // Bot state (conversation and user) and the turn order: in Redis with several instances, else in this process and SQLite.
-  const botStorage: Storage = redis ? new RedisStorage({ redis: redis.client, prefix: `${redis.prefix}state:` }) : storage;
+  // A conversation left alone is forgotten with the rest of its data (INSIGHTS_RETENTION_DAYS), so Redis does not only grow.
+  const botStorage: Storage = redis ? new RedisStorage({ redis: redis.client, prefix: `${redis.prefix}state:`, ttlMs: config.insights.retentionDays * 86_400_000 }) : storage;
   const lock = redis ? new RedisConversationLock({ redis: redis.client, prefix: `${redis.prefix}turns:` }) : undefined;
   const metrics = createMetrics();
   const botEvents = createBotEventHub((error) => log.warn('a bot event listener failed', { error: String(error) }));
