@@ -26,6 +26,8 @@
  * - `--baseline DIR`: also runs another build of this bot (a checkout with
  *   dist/ built and node_modules) beside this one, for before/after figures.
  * - `--cpu-prof`: this bot writes a V8 CPU profile into bench-profiles/.
+ * - `--instances 1,2,3`: this bot on Redis with that many instances beside
+ *   one on SQLite (bench/instances.ts).
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -36,6 +38,7 @@ import { Agent } from 'undici';
 
 import { connectorTransport, directLineTransport, runJourneys, startConnector } from './journeys';
 import type { JourneyFigures } from './journeys';
+import { benchInstances, instanceCounts } from './instances';
 import { cpuSeconds, flag, forkReady, freePort, median, option, ROOT, rssMb, startThisBot, stopAll, textOption } from './support';
 
 interface Server {
@@ -249,6 +252,7 @@ async function directLine(o: { rounds: number; duration: number; users: number; 
 }
 
 async function main(): Promise<void> {
+  if (flag('instances')) return benchInstances(instanceCounts(process.argv));
   const rounds = option('rounds', flag('journeys') && !flag('directline') ? 1 : 2);
   const duration = option('duration', 6);
   const connections = option('connections', 10);

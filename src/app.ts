@@ -34,6 +34,11 @@ import { createServiceUrlPolicy } from './server/service-url-policy';
 import { createTurnTracker } from './server/turn-tracker';
 import { AppleStatusClient } from './status';
 import { SqliteStorage } from './storage';
+import type { Storage } from 'botbuilder';
+import type { SharedRedis } from './scale/redis-client';
+import { RedisConversationLock } from './scale/redis-conversation-lock';
+import { redisUnreachable } from './scale/redis-unavailable';
+import { RedisStorage } from './storage/redis-storage';
 import { registerWebRoutes } from './web/static-routes';
 import { registerAgentRoutes, registerSessionRoutes, setUpHandoff } from './handoff';
 import { createAgentAuth } from './handoff/agent-auth';
@@ -56,6 +61,8 @@ export interface App {
   teamsAgents: TeamsAgents;
   /** What conversations did (outcomes, funnel, ratings, the understanding inbox), in the state database. */
   insights: InsightsStore;
+  /** The instance's Redis connections when REDIS_URL is set (several instances share state through it). */
+  redis?: SharedRedis;
   /** The default console account's one-off password, when no AGENT_ACCOUNTS are set and the server is on loopback. */
   oneOffAgentPassword?: string;
   /** Starts listening; resolves to a base URL this machine can reach it at. */
@@ -100,11 +107,16 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const thresholds = dialogThresholds(config.nluThresholds);
 
   const storage = overrides.storage ?? new SqliteStorage({ file: join(config.dataDir, 'state.sqlite') });
+  // REDIS_URL: one connection set per instance, handed to every part that shares something with the other instances.
+  const redis: SharedRedis | undefined = config.redis.url ? connectRedis({ url: config.redis.url, prefix: config.redis.keyPrefix, log, name: `bot-${process.pid}` }) : undefined;
+  // Bot state (conversation and user) and the turn order: in Redis with several instances, else in this process and SQLite.
+  // A conversation left alone is forgotten with the rest of its data (INSIGHTS_RETENTION_DAYS), so Redis does not only grow.
+  const botStorage: Storage = redis ? new RedisStorage({ redis: redis.client, prefix: `${redis.prefix}state:`, ttlMs: config.insights.retentionDays * 86_400_000 }) : storage;
+  const lock = redis ? new RedisConversationLock({ redis: redis.client, prefix: `${redis.prefix}turns:` }) : undefined;
   const metrics = createMetrics();
   const botEvents = createBotEventHub((error) => log.warn('a bot event listener failed', { error: String(error) }));
   botEvents.subscribe(metrics.botEvents);
   // REDIS_URL: one connection set for the whole process, shared by every store that several instances must share.
-  const redis = config.redis.url ? connectRedis({ url: config.redis.url, prefix: config.redis.keyPrefix, log, name: `bot-${process.pid}` }) : undefined;
   const handoff = setUpHandoff({ config, database: storage.database, content, nlu, thresholds, log, ...(redis ? { redis } : {}) });
   const insights = new InsightsStore(storage.database);
   const recorder = createInsightsRecorder(insights, (error) => log.warn('insights: could not record a turn', { error: String(error) }));
@@ -133,7 +145,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     checks,
     nlu,
     thresholds,
-    storage,
+    storage: botStorage,
+    ...(lock ? { lock } : {}),
+    onStateRetry: ({ key, attempt }) => log.warn('state changed elsewhere during a turn; running it again on fresh state', { key, attempt }),
     events: botEvents.events,
     insights: config.insights.enabled ? { recorder: recorder.middleware, csat: recorder.csat, erase } : { erase },
     handoff: {
@@ -153,7 +167,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     }),
   );
   for (const m of middleware) adapter.use(m);
-  adapter.onTurnError = createTurnErrorHandler({ log, apology: content.messages.text.error });
+  adapter.onTurnError = createTurnErrorHandler({
+    log,
+    apology: content.messages.text.error,
+    ...(redis ? { storeDown: { when: redisUnreachable(redis), message: content.messages.text.store_unavailable } } : {}),
+  });
   handoff.core.attach((reference, activity, logic) => adapter.runInConversation(config.auth.appId, reference, activity, logic), (context) => bot.run(context));
   // With an external desk (HANDOFF_DESK), its agents work there: no console, no Teams agents.
   const consoleDesk = !handoff.desks.desk;
@@ -163,7 +181,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     agentIds: consoleDesk ? config.teamsAgentIds : [],
     adapter,
     botAppId: config.auth.appId,
-    storage,
+    storage: botStorage,
     conversationState,
     text: content.messages.text,
     log,
@@ -192,6 +210,15 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       } catch (error) {
         log.warn('not ready: storage does not answer', { error: String(error) });
         throw new HttpError('NOT_READY', 'Storage does not answer.', { cause: error });
+      }
+      // With several instances, a load balancer should send nobody here while the shared state is out of reach.
+      if (redis) {
+        try {
+          await redis.ping();
+        } catch (error) {
+          log.warn('not ready: Redis does not answer', { error: String(error) });
+          throw new HttpError('NOT_READY', 'Redis does not answer.', { cause: error });
+        }
       }
     },
     draining: () => draining,
@@ -251,6 +278,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     agentDesk: handoff.desk,
     teamsAgents,
     insights,
+    ...(redis ? { redis } : {}),
     ...(handoff.oneOffPassword ? { oneOffAgentPassword: handoff.oneOffPassword } : {}),
     async listen() {
       await new Promise<void>((resolve, reject) => {

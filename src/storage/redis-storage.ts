@@ -7,8 +7,9 @@ import { fromRecord, toRecord } from './store-item';
  * Checks every key's eTag, then writes them all, in one step on the server:
  * either every item is written or none is (the same all-or-nothing as the
  * SQLite store's transaction). ARGV holds, per key: expected eTag ('' =
- * unconditional), JSON, new eTag. Returns 0, or the 1-based index of the
- * first key whose stored eTag differs.
+ * unconditional), JSON, new eTag; then the items' lifetime in ms (0 = for
+ * ever). Returns 0, or the 1-based index of the first key whose stored eTag
+ * differs.
  */
 const WRITE_SCRIPT = `
 for i, key in ipairs(KEYS) do
@@ -18,8 +19,10 @@ for i, key in ipairs(KEYS) do
     if current and current ~= expected then return i end
   end
 end
+local ttl = tonumber(ARGV[#KEYS * 3 + 1])
 for i, key in ipairs(KEYS) do
   redis.call('HSET', key, 'etag', ARGV[(i - 1) * 3 + 3], 'value', ARGV[(i - 1) * 3 + 2])
+  if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
 end
 return 0
 `;
@@ -28,6 +31,8 @@ export interface RedisStorageOptions {
   redis: Redis;
   /** Prefix of every key this store writes, so one Redis can serve several bots. */
   prefix?: string;
+  /** How long an item outlives its last write (a conversation left alone); default: for ever. */
+  ttlMs?: number;
 }
 
 /**
@@ -40,11 +45,14 @@ export interface RedisStorageOptions {
 export class RedisStorage implements Storage {
   private readonly redis: Redis;
   private readonly prefix: string;
+  private readonly ttlMs: number;
 
   constructor(options: RedisStorageOptions) {
     if (!options?.redis) throw new TypeError('RedisStorage: options.redis (an ioredis client) is required');
     this.redis = options.redis;
     this.prefix = options.prefix ?? 'bot:state:';
+    this.ttlMs = options.ttlMs ?? 0;
+    if (!(Number.isInteger(this.ttlMs) && this.ttlMs >= 0)) throw new RangeError('RedisStorage: ttlMs must be a whole number of ms ≥ 0 (0 = for ever)');
     // One definition per client (EVALSHA, falling back to EVAL after a server restart flushed the script cache).
     if (typeof (this.redis as { writeItems?: unknown }).writeItems !== 'function') this.redis.defineCommand('writeItems', { lua: WRITE_SCRIPT });
   }
@@ -73,7 +81,7 @@ export class RedisStorage implements Storage {
     if (entries.length === 0) return;
     // Serialise everything first so a bad value cannot leave a half-done write.
     const prepared = entries.map(([key, item]) => ({ key, ...toRecord('RedisStorage', key, item) }));
-    const args = prepared.flatMap((p) => [p.incomingETag ?? '', p.json, randomUUID()]);
+    const args = [...prepared.flatMap((p) => [p.incomingETag ?? '', p.json, randomUUID()]), String(this.ttlMs)];
     const keys = prepared.map((p) => this.prefix + p.key);
     const conflict = (await (this.redis as unknown as WithWriteItems).writeItems(keys.length, ...keys, ...args)) as number;
     if (conflict > 0) throw new Error(`Storage: error writing "${prepared[conflict - 1]!.key}" due to eTag conflict.`);

@@ -44,6 +44,18 @@ describe('RedisStorage (a real redis-server of its own)', () => {
     expect(await b.read(['k'])).toEqual({});
   });
 
+  it('lets items expire a set time after their last write, when asked to', async () => {
+    const redis = client();
+    const a = new RedisStorage({ redis, prefix: 'ttl:', ttlMs: 60_000 });
+    await a.write({ k: { v: 1 } });
+    const ttl = await redis.pttl('ttl:k');
+    expect(ttl).toBeGreaterThan(50_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+    await new RedisStorage({ redis, prefix: 'forever:' }).write({ k: { v: 1 } });
+    expect(await redis.pttl('forever:k')).toBe(-1);
+    expect(() => new RedisStorage({ redis, ttlMs: -1 })).toThrow(/ttlMs/);
+  });
+
   it('refuses to be built without a client', () => {
     expect(() => new RedisStorage({} as never)).toThrow(/options\.redis/);
   });
