@@ -20,10 +20,9 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Redis from 'ioredis';
-import { freePort, option } from './support';
+import { alternatingTurns, freePort, option } from './support';
 
 const ROOT = join(__dirname, '..', '..');
-const COMPLAINT = 'my whatsapp backup to icloud is not working';
 
 /** The instance counts asked for with `--instances 1,2,3`. */
 export function instanceCounts(argv: string[]): number[] {
@@ -57,7 +56,7 @@ async function until(what: string, ok: () => Promise<boolean>, child?: ChildProc
 
 /** One load run against a set of instances; the counter is shared so a conversation moves between them. */
 async function load(setup: Setup, connector: string, o: { duration: number; connections: number; conversations: number; run: string }): Promise<Figures> {
-  let n = 0;
+  const counter = { n: 0 };
   const per = setup.urls.map((_, i) => Math.max(1, Math.floor(o.connections / setup.urls.length) + (i < o.connections % setup.urls.length ? 1 : 0)));
   const results = await Promise.all(
     setup.urls.map((url, i) =>
@@ -67,28 +66,7 @@ async function load(setup: Setup, connector: string, o: { duration: number; conn
         connections: per[i]!,
         duration: o.duration,
         headers: { 'content-type': 'application/json' },
-        requests: [
-          {
-            setupRequest: (request) => {
-              const k = n++;
-              const c = k % o.conversations;
-              const text = Math.floor(k / o.conversations) % 2 === 0 ? COMPLAINT : 'yes';
-              const activity = {
-                type: 'message',
-                id: `${o.run}-${k}`,
-                timestamp: new Date().toISOString(),
-                channelId: 'emulator',
-                serviceUrl: connector,
-                from: { id: `user-${c}`, name: 'User' },
-                recipient: { id: 'bot', name: 'Bot' },
-                conversation: { id: `${o.run}-conversation-${c}` },
-                locale: 'en-US',
-                text,
-              };
-              return { ...request, body: JSON.stringify(activity) };
-            },
-          },
-        ],
+        requests: alternatingTurns({ conversations: o.conversations, run: o.run, connector }, counter),
       }),
     ),
   );

@@ -109,3 +109,34 @@ export function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
+
+const COMPLAINT = 'my whatsapp backup to icloud is not working';
+
+/**
+ * The load every turns bench sends: `conversations` conversations alternating a complaint and
+ * "yes", replies to `connector`. Pass one `counter` to several autocannon runs (several instances)
+ * and consecutive turns of a conversation go to different ones.
+ */
+export function alternatingTurns(o: { conversations: number; run: string; connector: string }, counter = { n: 0 }): import('autocannon').Request[] {
+  return [
+    {
+      setupRequest: (request) => {
+        const i = counter.n++;
+        const c = i % o.conversations;
+        const activity = {
+          type: 'message',
+          id: `${o.run}-${i}`,
+          timestamp: new Date().toISOString(),
+          channelId: 'emulator',
+          serviceUrl: o.connector,
+          from: { id: `user-${c}`, name: 'User' },
+          recipient: { id: 'bot', name: 'Bot' },
+          conversation: { id: `${o.run}-conversation-${c}` },
+          locale: 'en-US',
+          text: Math.floor(i / o.conversations) % 2 === 0 ? COMPLAINT : 'yes',
+        };
+        return { ...request, body: JSON.stringify(activity) };
+      },
+    },
+  ];
+}

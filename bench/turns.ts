@@ -39,7 +39,7 @@ import { Agent } from 'undici';
 import { connectorTransport, directLineTransport, runJourneys, startConnector } from './journeys';
 import type { JourneyFigures } from './journeys';
 import { benchInstances, instanceCounts } from './instances';
-import { cpuSeconds, flag, forkReady, freePort, median, option, ROOT, rssMb, startThisBot, stopAll, textOption } from './support';
+import { alternatingTurns, cpuSeconds, flag, forkReady, freePort, median, option, ROOT, rssMb, startThisBot, stopAll, textOption } from './support';
 
 interface Server {
   name: string;
@@ -57,11 +57,8 @@ interface Figures {
   cpuMs: number;
 }
 
-const COMPLAINT = 'my whatsapp backup to icloud is not working';
-
 /** One load run against one server: conversations alternate a complaint and "yes". */
 async function load(server: Server, connector: string, o: { duration: number; connections: number; conversations: number; run: string }): Promise<Figures> {
-  let n = 0;
   const cpuBefore = cpuSeconds(server.child.pid!);
   const result = await autocannon({
     url: `${server.url}/api/messages`,
@@ -69,28 +66,7 @@ async function load(server: Server, connector: string, o: { duration: number; co
     connections: o.connections,
     duration: o.duration,
     headers: { 'content-type': 'application/json' },
-    requests: [
-      {
-        setupRequest: (request) => {
-          const i = n++;
-          const c = i % o.conversations;
-          const text = Math.floor(i / o.conversations) % 2 === 0 ? COMPLAINT : 'yes';
-          const activity = {
-            type: 'message',
-            id: `${o.run}-${i}`,
-            timestamp: new Date().toISOString(),
-            channelId: 'emulator',
-            serviceUrl: connector,
-            from: { id: `user-${c}`, name: 'User' },
-            recipient: { id: 'bot', name: 'Bot' },
-            conversation: { id: `${o.run}-conversation-${c}` },
-            locale: 'en-US',
-            text,
-          };
-          return { ...request, body: JSON.stringify(activity) };
-        },
-      },
-    ],
+    requests: alternatingTurns({ conversations: o.conversations, run: o.run, connector }),
   });
   return {
     turnsPerSecond: result.requests.total / o.duration,
