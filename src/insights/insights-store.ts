@@ -92,6 +92,12 @@ export interface InsightsStore {
   eventsIn(period: Period): Promise<StoredEvent[]>;
   /** True when this conversation has already given a rating. */
   hasCsat(conversation: string): Promise<boolean>;
+  /**
+   * The rating question may be put to this conversation: true the first
+   * time only, atomically (two instances asking at once get one true), so
+   * it is asked at most once whichever instance runs the turn.
+   */
+  claimCsatQuestion(conversation: string, at?: string): Promise<boolean>;
   /** One rating per conversation, atomically: a second one is ignored (resolves false). */
   recordCsat(answer: CsatAnswer): Promise<boolean>;
   /** Adds a comment (redacted) to the rating already given in this conversation. */
@@ -121,7 +127,7 @@ export interface InsightsStore {
    * instances may run the pass at once). Resolves to how many were marked.
    */
   markAbandoned(idleSince: string, at?: string, activeSince?: string): Promise<number>;
-  /** Retention: deletes events, ratings and inbox items older than `before`. Resolves to how many. */
+  /** Retention: deletes events, ratings, questions asked and inbox items older than `before`. Resolves to how many (questions not counted). */
   deleteOlderThan(before: string): Promise<number>;
   /** "Delete my data": the messages this conversation left here (inbox texts, rating comments). */
   deleteConversationText(conversation: string): Promise<number>;

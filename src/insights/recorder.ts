@@ -57,6 +57,8 @@ export function createInsightsRecorder(store: InsightsStore, onError: (error: un
     csat: {
       rate: (c, score, after) => later(c, (conversation) => store.recordCsat({ conversation, score, after })),
       comment: (c, text) => later(c, (conversation) => store.commentCsat(conversation, text)),
+      // Now, not after the turn: the question is about to be put, and another instance must not put it too.
+      claim: (c) => store.claimCsatQuestion(conversationKey(c)),
     },
     middleware: {
       async onTurn(context, next) {

@@ -194,6 +194,10 @@ export class RedisInsightsStore implements InsightsStore {
     return (await this.redis.hexists(this.k.ratings, conversation)) === 1;
   }
 
+  async claimCsatQuestion(conversation: string, at: string = nowIso()): Promise<boolean> {
+    return (await this.redis.insightsRate(this.k.asked, this.k.askedByTime, conversation, at, ms(at))) === 1;
+  }
+
   async recordCsat(answer: CsatAnswer): Promise<boolean> {
     checkScore(answer.score);
     const at = answer.at ?? nowIso();
@@ -270,6 +274,7 @@ export class RedisInsightsStore implements InsightsStore {
     const events = await this.eventsById(await redis.zrangebyscore(k.eventsByTime, '-inf', cutoff));
     const items = await this.inboxById(await redis.zrangebyscore(k.inboxByTime, '-inf', cutoff));
     const ratings = await redis.zrangebyscore(k.ratingsByTime, '-inf', cutoff);
+    const asked = await redis.zrangebyscore(k.askedByTime, '-inf', cutoff);
     const deletion = redis.multi();
     for (const e of events) deletion.hdel(k.events, String(e.id)).zrem(k.eventsByTime, String(e.id)).zrem(k.eventsOf(e.conversation), String(e.id));
     for (const i of items) {
@@ -277,6 +282,8 @@ export class RedisInsightsStore implements InsightsStore {
       for (const status of STATUSES) deletion.zrem(k.inboxStatus(status), String(i.id));
     }
     for (const c of ratings) deletion.hdel(k.ratings, c).zrem(k.ratingsByTime, c);
+    // Questions asked last: not counted (SQLite's count leaves them out too).
+    for (const c of asked) deletion.hdel(k.asked, c).zrem(k.askedByTime, c);
     const replies = (await deletion.exec()) ?? [];
     // Count what HDEL removed (another instance's pass may have got there first).
     let step = 0;
@@ -333,6 +340,8 @@ function keys(base: string) {
     eventsOf: (conversation: string) => `${base}events:of:${conversation}`,
     ratings: `${base}csat`,
     ratingsByTime: `${base}csat:by-time`,
+    asked: `${base}csat:asked`,
+    askedByTime: `${base}csat:asked:by-time`,
     inboxSeq: `${base}inbox:seq`,
     inbox: `${base}inbox`,
     inboxByTime: `${base}inbox:by-time`,

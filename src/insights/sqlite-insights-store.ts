@@ -45,6 +45,10 @@ const SCHEMA = `
     labelled_by  TEXT
   );
   CREATE INDEX IF NOT EXISTS insight_inbox_status ON insight_inbox (status, id);
+  CREATE TABLE IF NOT EXISTS insight_csat_asked (
+    conversation TEXT PRIMARY KEY NOT NULL,
+    at           TEXT NOT NULL
+  );
 `;
 
 /** The insights in the bot's embedded SQLite database (tables beside the state). */
@@ -74,6 +78,10 @@ export class SqliteInsightsStore implements InsightsStore {
   /** True when this conversation has already been asked for (and given or skipped) a rating. */
   async hasCsat(conversation: string): Promise<boolean> {
     return this.sql<[string], { n: number }>('SELECT COUNT(*) AS n FROM insight_csat WHERE conversation = ?').get(conversation)!.n > 0;
+  }
+
+  async claimCsatQuestion(conversation: string, at: string = nowIso()): Promise<boolean> {
+    return this.sql('INSERT OR IGNORE INTO insight_csat_asked (conversation, at) VALUES (?, ?)').run(conversation, at).changes === 1;
   }
 
   /** One rating per conversation: a second one is ignored (returns false). */
@@ -173,6 +181,7 @@ export class SqliteInsightsStore implements InsightsStore {
       for (const table of ['insight_events', 'insight_csat', 'insight_inbox']) {
         n += this.sql(`DELETE FROM ${table} WHERE at < ?`).run(before).changes;
       }
+      this.sql('DELETE FROM insight_csat_asked WHERE at < ?').run(before);
       return n;
     })();
   }

@@ -115,6 +115,15 @@ export function describeInsightsStoreContract(fresh: () => Promise<InsightsStore
     expect(await store.hasCsat('nobody')).toBe(false);
   });
 
+  it('lets the rating question be put once per conversation, until retention forgets it', async () => {
+    expect(await store.claimCsatQuestion('a', at(1))).toBe(true);
+    expect(await store.claimCsatQuestion('a', at(2))).toBe(false);
+    expect(await store.claimCsatQuestion('b')).toBe(true);
+    expect(await store.deleteOlderThan(DAY.until)).toBe(0);
+    expect(await store.claimCsatQuestion('a')).toBe(true);
+    expect(await store.claimCsatQuestion('b')).toBe(false);
+  });
+
   it('stores inbox messages redacted, and takes a reviewer\'s label or dismissal', async () => {
     await store.addToInbox({ conversation: 'a', text: 'call me on +44 7700 900123 my backup is borked', reason: 'below_route', readings: [{ name: 'backup_not_working', confidence: 0.41 }] });
     await store.addToInbox({ conversation: 'b', text: 'zzz', reason: 'fallback', readings: [] });

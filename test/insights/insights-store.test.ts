@@ -65,6 +65,12 @@ describe('RedisInsightsStore (a real redis-server of its own)', () => {
       expect(await a.csatIn({ since: '2000-01-01', until: '2100-01-01' })).toHaveLength(1);
     });
 
+    it('let one of them put the rating question when both would at once', async () => {
+      const [a, b] = pair();
+      const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).claimCsatQuestion('c')));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+    });
+
     it('mark an idle conversation abandoned once when both run the pass at once', async () => {
       const [a, b] = pair();
       for (let i = 0; i < 20; i++) await a.record({ conversation: `c${i}`, kind: 'step_reached', fix: 'f', step: 's', at: '2026-11-01T00:00:00.000Z' });
