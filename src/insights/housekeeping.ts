@@ -12,12 +12,16 @@ export interface HousekeepingOptions {
   retentionDays: number;
   /** A conversation left inside a fix for this long counts as abandoned. */
   abandonAfterMinutes: number;
-  /** Other stores under the same retention (transcripts, hand-off records): delete what is older than the ISO time given. */
+  /**
+   * Other stores under the same retention (transcripts, hand-off records): delete what is older than the ISO time
+   * given. Run daily by every instance, lease or not: such a store may be the instance's own (SQLite), and deleting
+   * what another instance already deleted from a shared one finds nothing.
+   */
   alsoDelete?: readonly ((beforeIso: string) => number | Promise<number>)[];
   /**
    * With several instances sharing the stores: whether this instance runs
    * `job` now, holding it for `forMs` (a lease in Redis). Without it, every
-   * pass runs here.
+   * pass runs here. Only the insights store's passes are claimed.
    */
   claim?: (job: HousekeepingJob, forMs: number) => Promise<boolean>;
   onError?: (error: unknown) => void;
@@ -56,11 +60,9 @@ export function startHousekeeping(o: HousekeepingOptions): Housekeeping {
     let deleted = 0;
     if (t - lastDeletion >= DAY_MS) {
       lastDeletion = t;
-      if (await claim('retention', DAY_MS - MINUTE_MS)) {
-        const before = new Date(t - o.retentionDays * DAY_MS).toISOString();
-        deleted = await o.store.deleteOlderThan(before);
-        for (const erase of o.alsoDelete ?? []) deleted += await erase(before);
-      }
+      const before = new Date(t - o.retentionDays * DAY_MS).toISOString();
+      if (await claim('retention', DAY_MS - MINUTE_MS)) deleted = await o.store.deleteOlderThan(before);
+      for (const erase of o.alsoDelete ?? []) deleted += await erase(before);
     }
     return { abandoned, deleted };
   };

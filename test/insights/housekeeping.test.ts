@@ -58,13 +58,15 @@ describe('insights housekeeping', () => {
     keeper.stop();
   });
 
-  it('runs a job only when it holds its claim', async () => {
+  it('runs a job on the insights store only when it holds its claim; the other stores\' retention always', async () => {
     await store.record({ conversation: 'old', kind: 'escalated', at: iso(T0 - 31 * 86_400_000) });
     const asked: string[] = [];
-    const keeper = startHousekeeping({ store, retentionDays: 30, abandonAfterMinutes: 30, now: () => now, claim: async (job) => (asked.push(job), false) });
+    const transcriptCutoffs: string[] = [];
+    const keeper = startHousekeeping({ store, retentionDays: 30, abandonAfterMinutes: 30, now: () => now, claim: async (job) => (asked.push(job), false), alsoDelete: [async (before) => (transcriptCutoffs.push(before), 0)] });
     await jest.advanceTimersByTimeAsync(0);
     expect(asked).toEqual(['abandonment', 'retention']);
     expect(await store.events('old')).toHaveLength(1);
+    expect(transcriptCutoffs).toHaveLength(1);
     keeper.stop();
   });
 
@@ -121,6 +123,7 @@ describe('insights housekeeping of several instances on one Redis', () => {
     await store.record({ conversation: 'old', kind: 'escalated', at: iso(now - 31 * 86_400_000) });
     await store.record({ conversation: 'idle', kind: 'step_reached', fix: 'f', step: 's', at: iso(now - 3_600_000) });
     const transcripts: string[] = [];
+    await store.record({ conversation: 'old2', kind: 'escalated', at: iso(now - 32 * 86_400_000) });
     const keepers = [a, b].map((redis) =>
       startHousekeeping({
         store: new RedisInsightsStore(redis.client, redis.prefix),
@@ -134,7 +137,9 @@ describe('insights housekeeping of several instances on one Redis', () => {
     await Promise.all(keepers.map((k) => k.run()));
     keepers.forEach((k) => k.stop());
     expect(await store.events('old')).toEqual([]);
+    expect(await store.events('old2')).toEqual([]);
     expect((await store.events('idle')).map((e) => e.kind)).toEqual(['step_reached', 'abandoned']);
-    expect(transcripts).toHaveLength(1);
+    // Each instance's own stores: deleted by each, once a day.
+    expect(transcripts).toHaveLength(2);
   });
 });
