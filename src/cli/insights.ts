@@ -36,6 +36,9 @@ export async function insightsCommand(args: readonly string[], config: Config, n
   try {
     const figures = await computeFigures(source.store, period, stepOrderOf(loadDialogContent(config.dialogsDir, CHECK_SPECS).fixes));
     return { exitCode: 0, stdout: args.includes('--csv') ? toCsv(figures) : formatTables(figures), stderr: '' };
+  } catch (error) {
+    if (!config.redis.url) throw error;
+    return { exitCode: 1, stdout: '', stderr: `Could not read the insights from Redis (REDIS_URL): ${(error as Error).message}\n` };
   } finally {
     await source.close();
   }

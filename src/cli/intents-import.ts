@@ -31,7 +31,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => (process.exitCode = code),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    const where = process.env.REDIS_URL ? ' (the inbox is read from Redis: REDIS_URL)' : '';
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}${where}\n`);
     process.exitCode = 2;
   },
 );

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { insightsCommand } from '../../src/cli/insights';
 import { loadConfig } from '../../src/config';
+import Redis from 'ioredis';
+import { RedisInsightsStore } from '../../src/insights/redis-insights-store';
 import { SqliteInsightsStore } from '../../src/insights/sqlite-insights-store';
+import { closeClients, startRedis } from '../support/redis-server';
 import { parsePeriod } from '../../src/insights/period';
 
 const ROOT = join(__dirname, '..', '..');
@@ -33,6 +36,25 @@ describe('npm run insights', () => {
 
     const csv = await insightsCommand(['--since', '30d', '--csv'], config(), NOW);
     expect(csv.stdout.split('\r\n')).toContain('outcome,,,escalated,1,2026-10-27T12:00:00.000Z,2026-11-26T12:00:00.000Z');
+  });
+
+  it('reads what every instance shares in Redis when REDIS_URL is set (nothing from DATA_DIR)', async () => {
+    const redis = await startRedis();
+    const client = new Redis(redis.url);
+    try {
+      const store = new RedisInsightsStore(client, 'cli:');
+      await store.record({ conversation: 'shared', kind: 'android', at: '2026-11-25T10:00:00.000Z' });
+      await store.record({ conversation: 'shared-2', kind: 'resolved', fix: 'restart_iphone', at: '2026-11-25T11:00:00.000Z' });
+      const shared = { ...loadConfig({ DATA_DIR: dataDir, REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'cli:' }, ROOT) };
+      const csv = await insightsCommand(['--since', '7d', '--csv'], shared, NOW);
+      expect(csv.exitCode).toBe(0);
+      expect(csv.stdout.split('\r\n')).toEqual(expect.arrayContaining([expect.stringMatching(/^summary,,,conversations,2,/), expect.stringMatching(/^outcome,,,android,1,/)]));
+      const other = await insightsCommand(['--since', '7d'], { ...shared, redis: { ...shared.redis, keyPrefix: 'other:' } }, NOW);
+      expect(other.stdout).toMatch(/0 conversations/);
+    } finally {
+      await closeClients([client]);
+      await redis.stop();
+    }
   });
 
   it('says plainly when there is no data yet or the period is malformed', async () => {
