@@ -58,7 +58,12 @@ export function createInsightsRecorder(store: InsightsStore, onError: (error: un
       rate: (c, score, after) => later(c, (conversation) => store.recordCsat({ conversation, score, after })),
       comment: (c, text) => later(c, (conversation) => store.commentCsat(conversation, text)),
       // Now, not after the turn: the question is about to be put, and another instance must not put it too.
-      claim: (c) => store.claimCsatQuestion(conversationKey(c)),
+      // A store that fails means no question, never a failed turn.
+      claim: (c) =>
+        store.claimCsatQuestion(conversationKey(c)).catch((error: unknown) => {
+          onError(error);
+          return false;
+        }),
     },
     middleware: {
       async onTurn(context, next) {
