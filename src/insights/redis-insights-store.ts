@@ -24,14 +24,18 @@ for i = 4, #KEYS do redis.call('ZADD', KEYS[i], id, id) end
 return id
 `;
 
-/** KEYS: seq, events, by-time, by-conversation; ARGV: idleSince, at, at ms, in-progress kinds… */
+/**
+ * KEYS: seq, events, by-time, by-conversation; ARGV: idleSince ms, at, at ms, in-progress kinds…
+ * Times are compared as the by-time scores (numbers): Lua compares strings by the server's locale.
+ */
 const ABANDON = `
 local last = redis.call('ZRANGE', KEYS[4], -1, -1)[1]
 if not last then return 0 end
 local raw = redis.call('HGET', KEYS[2], last)
-if not raw then return 0 end
+local t = redis.call('ZSCORE', KEYS[3], last)
+if not raw or not t then return 0 end
+if tonumber(t) >= tonumber(ARGV[1]) then return 0 end
 local e = cjson.decode(raw)
-if e.at >= ARGV[1] then return 0 end
 local inside = false
 for i = 4, #ARGV do if ARGV[i] == e.kind then inside = true end end
 if not inside then return 0 end
@@ -88,14 +92,15 @@ redis.call('ZADD', sets[item.status], ARGV[1], ARGV[1])
 return 1
 `;
 
-/** KEYS: items, by-conversation; ARGV: since (ISO), readings json. */
+/** KEYS: items, by-conversation, by-time; ARGV: since (ms), readings json. */
 const REPHRASED = `
 local ids = redis.call('ZREVRANGE', KEYS[2], 0, -1)
 for _, id in ipairs(ids) do
   local raw = redis.call('HGET', KEYS[1], id)
-  if raw then
+  local t = redis.call('ZSCORE', KEYS[3], id)
+  if raw and t then
     local item = cjson.decode(raw)
-    if item.reason == 'fallback' and item.status == 'open' and item.at >= ARGV[1] then
+    if item.reason == 'fallback' and item.status == 'open' and tonumber(t) >= tonumber(ARGV[1]) then
       item.reason = 'rephrased'
       item.readings = ARGV[2]
       redis.call('HSET', KEYS[1], id, cjson.encode(item))
@@ -125,7 +130,7 @@ interface Scripts {
   insightsRate(ratings: string, byTime: string, conversation: string, json: string, ms: number): Promise<number>;
   insightsComment(ratings: string, conversation: string, comment: string, mode: 'set' | 'clear'): Promise<number>;
   insightsSetStatus(...keysAndArgs: string[]): Promise<number>;
-  insightsRephrased(items: string, byConversation: string, since: string, readings: string): Promise<number>;
+  insightsRephrased(items: string, byConversation: string, byTime: string, since: number, readings: string): Promise<number>;
   insightsDropInboxOf(...keys: string[]): Promise<number>;
 }
 
@@ -164,7 +169,7 @@ export class RedisInsightsStore implements InsightsStore {
       ['insightsRate', 2, RATE],
       ['insightsComment', 1, COMMENT],
       ['insightsSetStatus', 5, SET_STATUS],
-      ['insightsRephrased', 2, REPHRASED],
+      ['insightsRephrased', 3, REPHRASED],
       ['insightsDropInboxOf', 7, DROP_INBOX_OF],
     ];
     for (const [name, numberOfKeys, lua] of scripts) {
@@ -233,8 +238,7 @@ export class RedisInsightsStore implements InsightsStore {
   }
 
   async markRephrased(conversation: string, readings: InboxItem['readings'], withinMs = 15 * 60_000, now = Date.now()): Promise<boolean> {
-    const since = new Date(now - withinMs).toISOString();
-    return (await this.redis.insightsRephrased(this.k.inbox, this.k.inboxOf(conversation), since, JSON.stringify(storedReadings(readings)))) === 1;
+    return (await this.redis.insightsRephrased(this.k.inbox, this.k.inboxOf(conversation), this.k.inboxByTime, now - withinMs, JSON.stringify(storedReadings(readings)))) === 1;
   }
 
   async inbox(status: InboxStatus, limit = 200): Promise<InboxItem[]> {
@@ -261,7 +265,7 @@ export class RedisInsightsStore implements InsightsStore {
     const conversations = new Set((await this.eventsById(recent)).map((e) => e.conversation));
     let marked = 0;
     for (const conversation of conversations) {
-      marked += await this.redis.insightsAbandon(k.eventSeq, k.events, k.eventsByTime, k.eventsOf(conversation), idleSince, at, String(ms(at)), ...IN_PROGRESS_KINDS);
+      marked += await this.redis.insightsAbandon(k.eventSeq, k.events, k.eventsByTime, k.eventsOf(conversation), String(ms(idleSince)), at, String(ms(at)), ...IN_PROGRESS_KINDS);
     }
     return marked;
   }
