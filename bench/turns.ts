@@ -13,7 +13,8 @@
  * show what recording insights costs). Rounds (2) interleave the servers so a noisy neighbour hits all
  * of them alike; every server gets a short warm-up first.
  *
- * Options: --rounds R, --duration S, --connections C, --conversations N.
+ * Options: --rounds R, --duration S, --connections C, --conversations N;
+ * --instances 1,2,3 runs bench/instances.ts (several instances on Redis) instead.
  */
 import { fork, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -23,6 +24,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 
 import { freePort, option } from './support';
+import { benchInstances, instanceCounts } from './instances';
 const ROOT = join(__dirname, '..', '..');
 
 
@@ -119,6 +121,8 @@ const median = (xs: number[]): number => {
 };
 
 async function main(): Promise<void> {
+  // --instances 1,2,3: this bot on Redis with that many instances beside one on SQLite, instead (bench/instances.ts).
+  if (process.argv.includes('--instances')) return benchInstances(instanceCounts(process.argv));
   const rounds = option('rounds', 2);
   const duration = option('duration', 6);
   const connections = option('connections', 10);

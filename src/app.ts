@@ -25,7 +25,6 @@ import { redisHousekeepingClaim } from './insights/housekeeping-lease';
 import type { InsightsStore } from './insights/insights-store';
 import { RedisInsightsStore } from './insights/redis-insights-store';
 import { SqliteInsightsStore } from './insights/sqlite-insights-store';
-import { connectRedis } from './scale/redis-client';
 import { conversationKey, createInsightsRecorder } from './insights/recorder';
 import { projectVersion } from './project';
 import { BotEdgeAdapter } from './server/bot-framework-edge';
@@ -37,6 +36,12 @@ import { createServiceUrlPolicy } from './server/service-url-policy';
 import { createTurnTracker } from './server/turn-tracker';
 import { AppleStatusClient } from './status';
 import { SqliteStorage } from './storage';
+import type { Storage } from 'botbuilder';
+import { connectRedis } from './scale/redis-client';
+import type { SharedRedis } from './scale/redis-client';
+import { RedisConversationLock } from './scale/redis-conversation-lock';
+import { redisUnreachable } from './scale/redis-unavailable';
+import { RedisStorage } from './storage/redis-storage';
 import { registerWebRoutes } from './web/static-routes';
 import { registerAgentRoutes, registerSessionRoutes, setUpHandoff } from './handoff';
 import { createAgentAuth } from './handoff/agent-auth';
@@ -59,6 +64,8 @@ export interface App {
   teamsAgents: TeamsAgents;
   /** What conversations did (outcomes, funnel, ratings, the understanding inbox), in the state database (Redis with REDIS_URL). */
   insights: InsightsStore;
+  /** The instance's Redis connections when REDIS_URL is set (several instances share state through it). */
+  redis?: SharedRedis;
   /** The default console account's one-off password, when no AGENT_ACCOUNTS are set and the server is on loopback. */
   oneOffAgentPassword?: string;
   /** Starts listening; resolves to a base URL this machine can reach it at. */
@@ -103,12 +110,16 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const thresholds = dialogThresholds(config.nluThresholds);
 
   const storage = overrides.storage ?? new SqliteStorage({ file: join(config.dataDir, 'state.sqlite') });
+  // REDIS_URL: one connection set per instance, handed to every part that shares something with the other instances.
+  const redis: SharedRedis | undefined = config.redis.url ? connectRedis({ url: config.redis.url, prefix: config.redis.keyPrefix, log, name: `bot-${process.pid}` }) : undefined;
+  // Bot state (conversation and user) and the turn order: in Redis with several instances, else in this process and SQLite.
+  const botStorage: Storage = redis ? new RedisStorage({ redis: redis.client, prefix: `${redis.prefix}state:` }) : storage;
+  const lock = redis ? new RedisConversationLock({ redis: redis.client, prefix: `${redis.prefix}turns:` }) : undefined;
   const metrics = createMetrics();
   const botEvents = createBotEventHub((error) => log.warn('a bot event listener failed', { error: String(error) }));
   botEvents.subscribe(metrics.botEvents);
   const handoff = setUpHandoff({ config, database: storage.database, content, nlu, thresholds, log });
-  // With REDIS_URL every instance shares one connection set; insights (and their periodic jobs) live there.
-  const redis = config.redis.url ? connectRedis({ url: config.redis.url, prefix: config.redis.keyPrefix, log, name: 'bot' }) : undefined;
+  // With REDIS_URL the insights (and their periodic jobs) are shared by every instance.
   const insights: InsightsStore = redis ? new RedisInsightsStore(redis.client, redis.prefix) : new SqliteInsightsStore(storage.database);
   const recorder = createInsightsRecorder(insights, (error) => log.warn('insights: could not record a turn', { error: String(error) }));
   if (config.insights.enabled) botEvents.subscribe(recorder.listener);
@@ -137,7 +148,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     checks,
     nlu,
     thresholds,
-    storage,
+    storage: botStorage,
+    ...(lock ? { lock } : {}),
+    onStateRetry: ({ key, attempt }) => log.warn('state changed elsewhere during a turn; running it again on fresh state', { key, attempt }),
     events: botEvents.events,
     insights: config.insights.enabled ? { recorder: recorder.middleware, csat: recorder.csat, erase } : { erase },
     handoff: {
@@ -157,7 +170,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     }),
   );
   for (const m of middleware) adapter.use(m);
-  adapter.onTurnError = createTurnErrorHandler({ log, apology: content.messages.text.error });
+  adapter.onTurnError = createTurnErrorHandler({
+    log,
+    apology: content.messages.text.error,
+    ...(redis ? { storeDown: { when: redisUnreachable(redis), message: content.messages.text.store_unavailable } } : {}),
+  });
   handoff.core.attach((reference, activity, logic) => adapter.runInConversation(config.auth.appId, reference, activity, logic), (context) => bot.run(context));
   // With an external desk (HANDOFF_DESK), its agents work there: no console, no Teams agents.
   const consoleDesk = !handoff.desks.desk;
@@ -167,7 +184,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     agentIds: consoleDesk ? config.teamsAgentIds : [],
     adapter,
     botAppId: config.auth.appId,
-    storage,
+    storage: botStorage,
     conversationState,
     text: content.messages.text,
     log,
@@ -196,6 +213,15 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       } catch (error) {
         log.warn('not ready: storage does not answer', { error: String(error) });
         throw new HttpError('NOT_READY', 'Storage does not answer.', { cause: error });
+      }
+      // With several instances, a load balancer should send nobody here while the shared state is out of reach.
+      if (redis) {
+        try {
+          await redis.ping();
+        } catch (error) {
+          log.warn('not ready: Redis does not answer', { error: String(error) });
+          throw new HttpError('NOT_READY', 'Redis does not answer.', { cause: error });
+        }
       }
     },
     draining: () => draining,
@@ -254,6 +280,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     agentDesk: handoff.desk,
     teamsAgents,
     insights,
+    ...(redis ? { redis } : {}),
     ...(handoff.oneOffPassword ? { oneOffAgentPassword: handoff.oneOffPassword } : {}),
     async listen() {
       await new Promise<void>((resolve, reject) => {

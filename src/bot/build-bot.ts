@@ -1,5 +1,4 @@
-import { ConversationState, UserState } from 'botbuilder';
-import type { Middleware, Storage, TurnContext } from 'botbuilder';
+import type { ConversationState, Middleware, Storage, TurnContext, UserState } from 'botbuilder';
 import type { CsatPort } from '../dialogs/csat-dialog';
 import { DeleteMyDataMiddleware } from '../privacy/delete-my-data';
 import type { DialogState } from 'botbuilder-dialogs';
@@ -13,6 +12,9 @@ import type { BotEvents } from './bot-events';
 import { TroubleshootingBot } from './troubleshooting-bot';
 import { ChannelSendWatch } from './turn-failure';
 import { TurnOrderMiddleware } from './turn-order-middleware';
+import type { ConversationLock } from './conversation-lock';
+import { GuardedConversationState, GuardedUserState } from './guarded-state';
+import { StateRetry } from './state-retry';
 import { UnderstandingMiddleware } from './understanding-middleware';
 
 export interface BuildBotOptions {
@@ -35,6 +37,10 @@ export interface BuildBotOptions {
     holds: (conversationId: string) => boolean;
   };
   insights?: InsightsWiring;
+  /** One turn of a conversation at a time (default: in this process; several instances share a Redis one). */
+  lock?: ConversationLock;
+  /** Told when a turn is run again because its state was written by someone else meanwhile. */
+  onStateRetry?: (info: { key: string; attempt: number }) => void;
 }
 
 /** Insights: the recorder around each turn and where ratings go (both absent when insights are off), and what "delete my data" erases. */
@@ -57,9 +63,11 @@ export interface BuiltBot {
  * tests' in-memory adapter run exactly the same bot. State accessors are
  * made here, once.
  */
-export function buildBot({ content, checks, nlu, thresholds, storage, events = IGNORED_BOT_EVENTS, handoff, insights }: BuildBotOptions): BuiltBot {
-  const conversationState = new ConversationState(storage);
-  const userState = new UserState(storage);
+export function buildBot({ content, checks, nlu, thresholds, storage, events = IGNORED_BOT_EVENTS, handoff, insights, lock, onStateRetry }: BuildBotOptions): BuiltBot {
+  // Writes carry the eTag the turn read: a stale turn fails instead of overwriting, and runs again (StateRetry).
+  const conversationState = new GuardedConversationState(storage);
+  const userState = new GuardedUserState(storage);
+  const retry = new StateRetry({ states: [conversationState, userState], ...(onStateRetry ? { onRetry: onStateRetry } : {}) });
   const dialogState = conversationState.createProperty<DialogState>('dialogState');
   const progress = conversationState.createProperty<ConversationProgress>('progress');
   const recentIds = conversationState.createProperty<string[]>('recentActivityIds');
@@ -79,7 +87,7 @@ export function buildBot({ content, checks, nlu, thresholds, storage, events = I
     middleware: [
       new ChannelSendWatch(),
       ...teams.incoming,
-      new TurnOrderMiddleware(recentIds),
+      new TurnOrderMiddleware(recentIds, lock, retry),
       // Insights are written once the rest of the turn has completed; "delete my data" comes before any relay or dialog.
       ...(insights
         ? [...(insights.recorder ? [insights.recorder] : []), new DeleteMyDataMiddleware({ phrases: content.messages.deleteDataPhrases, erase: insights.erase, conversationState, reply: content.messages.text.data_deleted })]

@@ -47,6 +47,11 @@ export interface TurnErrorHandlerOptions {
   log: Logger;
   /** What the user is told when the bot itself failed; their progress is kept. */
   apology: string;
+  /**
+   * A shared store the turn needs (Redis) that could not be reached: the user
+   * is told so, rather than the generic apology; their progress is kept.
+   */
+  storeDown?: { when: (error: unknown) => boolean; message: string };
 }
 
 /**
@@ -56,7 +61,7 @@ export interface TurnErrorHandlerOptions {
  * channel (it cannot show an apology anyway); a fault of the bot gets an
  * apology saying that nothing was lost.
  */
-export function createTurnErrorHandler({ log, apology }: TurnErrorHandlerOptions) {
+export function createTurnErrorHandler({ log, apology, storeDown }: TurnErrorHandlerOptions) {
   if (!log || !apology) throw new Error('createTurnErrorHandler needs a log and an apology');
   return async (context: TurnContext, error: unknown): Promise<void> => {
     const { activity } = context;
@@ -65,9 +70,11 @@ export function createTurnErrorHandler({ log, apology }: TurnErrorHandlerOptions
       log.warn('turn not delivered: the channel refused a reply; the conversation is unchanged', { ...where, error: describe(error) });
       throw new TurnNotCompletedError('channel-unavailable', { cause: error });
     }
-    log.error('turn failed; the conversation is unchanged', { ...where, error: String((error as Error)?.stack ?? error) });
+    const down = storeDown?.when(error) === true;
+    if (down) log.warn('turn not processed: the shared store is unreachable; the conversation is unchanged', { ...where, error: describe(error) });
+    else log.error('turn failed; the conversation is unchanged', { ...where, error: String((error as Error)?.stack ?? error) });
     try {
-      await context.sendActivity(apology);
+      await context.sendActivity(down ? storeDown!.message : apology);
     } catch (sendError) {
       log.warn('could not apologise: the channel refused the reply', { ...where, error: describe(sendError) });
       throw new TurnNotCompletedError('channel-unavailable', { cause: sendError });

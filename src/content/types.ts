@@ -137,6 +137,7 @@ export const MESSAGE_KEYS = [
   'all_tried',
   'content_changed',
   'error',
+  'store_unavailable',
   'choice_done',
   'choice_cant_find',
   'choice_already',
