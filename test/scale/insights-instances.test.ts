@@ -1,6 +1,6 @@
 /**
  * Insights with two real bot processes on one real redis-server (REDIS_URL):
- * conversations whose turns go to either instance make one set of outcomes
+ * conversations whose turns alternate between the instances make one set of outcomes
  * and funnel counts, which /admin's API gives alike on both; the rating is
  * asked once per conversation whichever instance runs the turn; "delete my
  * data" said to one instance removes what the other recorded.
@@ -85,21 +85,21 @@ describe('insights shared by two instances on Redis', () => {
   };
 
   test('journeys on both instances make one set of outcomes and funnel counts, the same on either; the rating is asked once', async () => {
-    // A fix solved on A, rated there with a comment.
+    // A fix solved and rated, its turns alternating A, B, A, B.
     const rated = conversation();
     expect((await rated.say(0, 'whatsapp says not enough icloud storage for the backup')).buttons.length).toBeGreaterThan(0);
-    expect((await rated.say(0, 'oh wait, it works now!')).text).toContain(text.csat_ask);
+    expect((await rated.say(1, 'oh wait, it works now!')).text).toContain(text.csat_ask);
     expect((await rated.say(0, '4')).text).toContain(text.csat_comment_ask);
-    expect((await rated.say(0, 'quick. mail me at jane.doe@example.com')).text).toContain(text.csat_thanks);
-    // The same conversation on B: another fix solved there, and no second question.
-    expect((await rated.say(1, 'how do i back up whatsapp manually')).buttons.length).toBeGreaterThan(0);
+    expect((await rated.say(1, 'quick. mail me at jane.doe@example.com')).text).toContain(text.csat_thanks);
+    // Another fix solved in the same conversation (A, then B): no second question.
+    expect((await rated.say(0, 'how do i back up whatsapp manually')).buttons.length).toBeGreaterThan(0);
     const again = await rated.say(1, 'it worked, thanks');
     expect(again.text).not.toContain(text.csat_ask);
 
-    // "I can't find it" on B; Android on B; out of scope on A; a message not understood on A.
+    // "I can't find it" on A in a fix started on B; Android on B; out of scope on A; a message not understood on A.
     const stuck = conversation();
     await stuck.say(1, 'how do i back up whatsapp manually');
-    await stuck.say(1, "i can't find it");
+    await stuck.say(0, "i can't find it");
     const android = conversation();
     expect((await android.say(1, 'my samsung galaxy will not back up whatsapp')).text).toContain(text.android);
     const weather = conversation();
@@ -132,7 +132,7 @@ describe('insights shared by two instances on Redis', () => {
   test('"delete my data" said to B removes what A recorded: the inbox message and the rating\'s comment', async () => {
     const c = conversation();
     expect((await c.say(0, "it's the thing")).text).toContain(text.fallback);
-    await c.say(0, 'whatsapp says not enough icloud storage for the backup');
+    await c.say(1, 'whatsapp says not enough icloud storage for the backup');
     expect((await c.say(0, 'oh wait, it works now!')).text).toContain(text.csat_ask);
     expect((await c.say(0, '2')).text).toContain(text.csat_comment_ask);
     expect((await c.say(0, 'call me on 07700 900123')).text).toContain(text.csat_thanks);
