@@ -21,7 +21,10 @@ import { directoryModelCache } from './nlu/model-cache';
 import type { ModelCache } from './nlu/model-cache';
 import type { Nlu } from './nlu/types';
 import { startHousekeeping } from './insights/housekeeping';
-import { InsightsStore } from './insights/insights-store';
+import { redisHousekeepingClaim } from './insights/housekeeping-lease';
+import type { InsightsStore } from './insights/insights-store';
+import { RedisInsightsStore } from './insights/redis-insights-store';
+import { SqliteInsightsStore } from './insights/sqlite-insights-store';
 import { conversationKey, createInsightsRecorder } from './insights/recorder';
 import { projectVersion } from './project';
 import { BotEdgeAdapter } from './server/bot-framework-edge';
@@ -59,7 +62,7 @@ export interface App {
   agentDesk: AgentDeskService;
   /** Agents in Teams (their proactive messages). */
   teamsAgents: TeamsAgents;
-  /** What conversations did (outcomes, funnel, ratings, the understanding inbox), in the state database. */
+  /** What conversations did (outcomes, funnel, ratings, the understanding inbox), in the state database (Redis with REDIS_URL). */
   insights: InsightsStore;
   /** The instance's Redis connections when REDIS_URL is set (several instances share state through it). */
   redis?: SharedRedis;
@@ -116,9 +119,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const metrics = createMetrics();
   const botEvents = createBotEventHub((error) => log.warn('a bot event listener failed', { error: String(error) }));
   botEvents.subscribe(metrics.botEvents);
-  // REDIS_URL: one connection set for the whole process, shared by every store that several instances must share.
   const handoff = setUpHandoff({ config, database: storage.database, content, nlu, thresholds, log, ...(redis ? { redis } : {}) });
-  const insights = new InsightsStore(storage.database);
+  // With REDIS_URL the insights (and their periodic jobs) are shared by every instance.
+  const insights: InsightsStore = redis ? new RedisInsightsStore(redis.client, redis.prefix) : new SqliteInsightsStore(storage.database);
   const recorder = createInsightsRecorder(insights, (error) => log.warn('insights: could not record a turn', { error: String(error) }));
   if (config.insights.enabled) botEvents.subscribe(recorder.listener);
   else log.info('insights are off (INSIGHTS=off): no outcomes, ratings or inbox are recorded');
@@ -127,13 +130,14 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     retentionDays: config.insights.retentionDays,
     abandonAfterMinutes: config.insights.abandonAfterMinutes,
     alsoDelete: [(before) => handoff.transcripts.deleteOlderThan(before)],
+    ...(redis ? { claim: redisHousekeepingClaim(redis) } : {}),
     onError: (error) => log.warn('insights housekeeping failed', { error: String(error) }),
   });
   // "delete my data": the transcript, the insights' texts and the hand-offs' quotes of this conversation.
   const erase = async (context: TurnContext): Promise<void> => {
     const { channelId, conversation } = context.activity;
     await handoff.transcripts.deleteTranscript(channelId, conversation.id);
-    insights.deleteConversationText(conversationKey(context));
+    await insights.deleteConversationText(conversationKey(context));
     await handoff.store.forgetUserText(conversation.id);
     log.info('deleted a conversation\'s data at the user\'s request', { channelId, conversationId: conversation.id });
   };

@@ -3,9 +3,8 @@ import { ConfigError, loadConfig } from '../config';
 import type { Config } from '../config';
 import { loadDialogContent } from '../content/load-dialogs';
 import { CHECK_SPECS } from '../dialogs';
-import { openStateDatabase } from './state-database';
+import { openInsights } from './insights-source';
 import { computeFigures } from '../insights/figures';
-import { InsightsStore } from '../insights/insights-store';
 import { parsePeriod, stepOrderOf } from '../insights/period';
 import { formatTables, toCsv } from '../insights/report';
 
@@ -17,10 +16,11 @@ export interface CommandResult {
 
 /**
  * `npm run insights -- --since 7d [--until 1d] [--csv]`: the figures the
- * /admin dashboard shows, from the bot's own database (DATA_DIR), as tables
+ * /admin dashboard shows, from the bot's own database (DATA_DIR) or, with
+ * REDIS_URL, from the Redis every instance shares, as tables
  * for the terminal or as CSV.
  */
-export function insightsCommand(args: readonly string[], config: Config, now = new Date()): CommandResult {
+export async function insightsCommand(args: readonly string[], config: Config, now = new Date()): Promise<CommandResult> {
   const arg = (name: string): string | undefined => {
     const i = args.indexOf(name);
     return i >= 0 ? args[i + 1] : undefined;
@@ -31,25 +31,28 @@ export function insightsCommand(args: readonly string[], config: Config, now = n
   } catch (error) {
     return { exitCode: 2, stdout: '', stderr: `${(error as Error).message}\n` };
   }
-  const db = openStateDatabase(config);
-  if ('missing' in db) return { exitCode: 1, stdout: '', stderr: `${db.missing}\n` };
+  const source = openInsights(config);
+  if ('missing' in source) return { exitCode: 1, stdout: '', stderr: `${source.missing}\n` };
   try {
-    const figures = computeFigures(new InsightsStore(db), period, stepOrderOf(loadDialogContent(config.dialogsDir, CHECK_SPECS).fixes));
+    const figures = await computeFigures(source.store, period, stepOrderOf(loadDialogContent(config.dialogsDir, CHECK_SPECS).fixes));
     return { exitCode: 0, stdout: args.includes('--csv') ? toCsv(figures) : formatTables(figures), stderr: '' };
+  } catch (error) {
+    if (!config.redis.url) throw error;
+    return { exitCode: 1, stdout: '', stderr: `Could not read the insights from Redis (REDIS_URL): ${(error as Error).message}\n` };
   } finally {
-    db.close();
+    await source.close();
   }
 }
 
 if (require.main === module) {
-  try {
+  (async () => {
     if (existsSync('.env')) process.loadEnvFile('.env');
-    const result = insightsCommand(process.argv.slice(2), loadConfig());
+    const result = await insightsCommand(process.argv.slice(2), loadConfig());
     process.stdout.write(result.stdout);
     process.stderr.write(result.stderr);
     process.exitCode = result.exitCode;
-  } catch (error) {
+  })().catch((error: unknown) => {
     process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
     process.exitCode = 2;
-  }
+  });
 }

@@ -22,6 +22,8 @@ export interface CsatOptions {
 export interface CsatPort {
   rate(context: TurnContext, score: number, after: CsatAfter): void;
   comment(context: TurnContext, text: string): void;
+  /** Whether the question may be put to this conversation: true once per conversation, whichever instance asks. */
+  claim(context: TurnContext): Promise<boolean>;
 }
 
 interface CsatDeps {
@@ -48,6 +50,7 @@ export function createCsatDialogs({ messages, lexicon, port, asked }: CsatDeps):
     named(`${CSAT_DIALOG}.ask`, async (turn: WaterfallStepContext<CsatOptions>): Promise<DialogTurnResult> => {
       if (await asked.get(turn.context, false)) return turn.endDialog();
       await asked.set(turn.context, true);
+      if (!(await port.claim(turn.context))) return turn.endDialog();
       return turn.prompt(SCORE_PROMPT, answerPromptOptions('rating', text.csat_ask, text.csat_ask, scoreOptions));
     }),
     named(`${CSAT_DIALOG}.score`, async (turn: WaterfallStepContext<CsatOptions>): Promise<DialogTurnResult> => {

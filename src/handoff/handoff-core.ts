@@ -3,7 +3,7 @@ import type { Activity, ConversationReference } from 'botbuilder';
 import type { HandoffPort, HandoffStatus, JournalFix } from '../dialogs';
 import type { Logger } from '../log';
 import type { Nlu } from '../nlu/types';
-import type { SqliteTranscriptStore } from '../storage';
+import type { TranscriptArchive } from '../storage/transcript-archive';
 import type { AgentDesk, DeskLink, HandoffRequest, HandoffStatusValue } from './desk';
 import type { HandoffStore } from './handoff-store';
 import { buildSummary } from './summary';
@@ -23,7 +23,7 @@ export type ConversationRunner = (reference: Partial<ConversationReference>, act
 
 export interface HandoffCoreOptions {
   store: HandoffStore;
-  transcripts: SqliteTranscriptStore;
+  transcripts: TranscriptArchive;
   desk: AgentDesk;
   nlu: Nlu;
   /** SUPPORT_HOURS as written, for telling users. */
@@ -64,7 +64,7 @@ export class HandoffCore implements HandoffPort, DeskLink {
     const conversationId = activity.conversation.id;
     if (await store.openFor(conversationId)) return;
     // The logger stores this turn's activities when the turn ends, so the current message is added here.
-    const activities = [...transcripts.allActivities(conversationId), { ...activity, from: { ...activity.from, role: 'user' } } as Activity];
+    const activities = [...(await transcripts.activities(conversationId)), { ...activity, from: { ...activity.from, role: 'user' } } as Activity];
     const summary = buildSummary(journal, transcriptLines(activities), nlu, activity.channelId);
     const userName = activity.from?.name?.trim() || 'Guest';
     const record = await store.create({ conversationId, channelId: activity.channelId, userName, summary, reference: TurnContext.getConversationReference(activity) });

@@ -12,6 +12,8 @@ import type { Logger } from '../log';
 import type { Nlu } from '../nlu/types';
 import { PROJECT_ROOT } from '../project';
 import { SqliteTranscriptStore } from '../storage';
+import { RedisTranscriptStore } from '../storage/redis-transcript-store';
+import type { TranscriptArchive } from '../storage/transcript-archive';
 import { hashPassword, parseAgentAccounts } from './agent-accounts';
 import type { AgentAccount } from './agent-accounts';
 import { SqliteAgentSessions } from './agent-sessions';
@@ -58,7 +60,8 @@ export interface HandoffSetup {
   /** The external desks (issue 12); `desks.desk` set = it takes the hand-offs instead of the console desk. */
   desks: Desks;
   store: HandoffStore;
-  transcripts: SqliteTranscriptStore;
+  /** Every conversation's transcript (SQLite beside the state, or Redis shared by every instance). */
+  transcripts: TranscriptArchive;
   /** For the bot, after understanding: the transcript logger, then the hand-off relay. */
   middleware: Middleware[];
   accounts: ReadonlyMap<string, AgentAccount>;
@@ -73,12 +76,12 @@ export interface HandoffSetup {
 /** Creates the hand-off's parts on the bot's database: records, transcripts, the built-in console desk, the relay. */
 export function setUpHandoff({ config, database, content, nlu, thresholds, log, redis }: HandoffSetupOptions): HandoffSetup {
   const { store, sessions, throttle, feed } = sharedParts(database, redis, log);
-  const transcripts = new SqliteTranscriptStore(database);
+  const transcripts: TranscriptArchive = redis ? new RedisTranscriptStore(redis.client, redis.prefix) : new SqliteTranscriptStore(database);
   const { accounts: list, oneOffPassword } = consoleAccounts(config, log);
   const accounts = new Map(list.map((a) => [a.name, a]));
   const desk = new ConsoleDesk({
     store,
-    transcript: (conversationId) => transcriptLines(transcripts.allActivities(conversationId)),
+    transcript: async (conversationId) => transcriptLines(await transcripts.activities(conversationId)),
     hours: parseSupportHours(config.handoff.supportHours),
     timeoutSeconds: config.handoff.timeoutSeconds,
     agentsExist: accounts.size > 0 || config.teamsAgentIds.length > 0,

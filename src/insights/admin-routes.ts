@@ -65,7 +65,7 @@ export function registerAdminRoutes(server: Server, options: AdminRoutesOptions)
     handle('/admin/api/figures', async (req, res) => {
       await adminOf(req);
       res.header('Cache-Control', 'no-store');
-      res.send(200, figuresOf(req));
+      res.send(200, await figuresOf(req));
     }),
   );
 
@@ -73,7 +73,7 @@ export function registerAdminRoutes(server: Server, options: AdminRoutesOptions)
     '/admin/api/figures.csv',
     handle('/admin/api/figures.csv', async (req, res) => {
       await adminOf(req);
-      const figures = figuresOf(req);
+      const figures = await figuresOf(req);
       const name = `insights-${figures.period.since.slice(0, 10)}-${figures.period.until.slice(0, 10)}.csv`;
       res.sendRaw(200, toCsv(figures), {
         'Content-Type': 'text/csv; charset=utf-8',
@@ -89,7 +89,8 @@ export function registerAdminRoutes(server: Server, options: AdminRoutesOptions)
     handle('/admin/api/inbox', async (req, res) => {
       await adminOf(req);
       res.header('Cache-Control', 'no-store');
-      res.send(200, { open: insights.inbox('open'), labelled: insights.inbox('labelled'), intents: [...INTENTS] });
+      const [open, labelled] = await Promise.all([insights.inbox('open'), insights.inbox('labelled')]);
+      res.send(200, { open, labelled, intents: [...INTENTS] });
     }),
   );
 
@@ -101,9 +102,9 @@ export function registerAdminRoutes(server: Server, options: AdminRoutesOptions)
       const id = String((req.params as Record<string, unknown>).id ?? '');
       if (!INBOX_ID.test(id)) throw new HttpError('INBOX_ITEM_NOT_FOUND');
       const verdict = reviewOf(req.body);
-      const item = insights.inboxItem(Number(id));
+      const item = await insights.inboxItem(Number(id));
       if (!item || item.status === 'imported') throw new HttpError('INBOX_ITEM_NOT_FOUND');
-      if (!insights.review(item.id, verdict === 'dismiss' ? 'dismiss' : { label: verdict.label, by: admin.name })) throw new HttpError('INBOX_ITEM_NOT_FOUND');
+      if (!(await insights.review(item.id, verdict === 'dismiss' ? 'dismiss' : { label: verdict.label, by: admin.name }))) throw new HttpError('INBOX_ITEM_NOT_FOUND');
       log.info('understanding inbox: reviewed', { id: item.id, by: admin.name, verdict: verdict === 'dismiss' ? 'dismissed' : verdict.label });
       res.writeHead(204);
       res.end();

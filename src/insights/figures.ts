@@ -33,12 +33,13 @@ export interface InsightsFigures {
 
 /**
  * The figures of a period, computed from the stored events (so the dashboard,
- * the terminal report and the CSV always agree with the events). `stepOrder`
+ * the terminal report and the CSV always agree with the events, whichever
+ * store holds them). `stepOrder`
  * lists each fix's steps in the order the fix walks them; steps it does not
  * name follow in the order first seen.
  */
-export function computeFigures(store: InsightsStore, period: Period, stepOrder: ReadonlyMap<string, readonly string[]> = new Map()): InsightsFigures {
-  const events = store.eventsIn(period);
+export async function computeFigures(store: InsightsStore, period: Period, stepOrder: ReadonlyMap<string, readonly string[]> = new Map()): Promise<InsightsFigures> {
+  const [events, csat] = await Promise.all([store.eventsIn(period), store.csatIn(period)]);
   const lastOutcome = new Map<string, OutcomeKind>();
   const conversations = new Set<string>();
   const fixes = new Map<string, { started: number; solved: number; failed: number; abandoned: number; steps: Map<string, StepFigures> }>();
@@ -101,7 +102,6 @@ export function computeFigures(store: InsightsStore, period: Period, stepOrder: 
 
   const outcomes = Object.fromEntries(OUTCOME_KINDS.map((k) => [k, 0])) as Record<OutcomeKind, number>;
   for (const kind of lastOutcome.values()) outcomes[kind]++;
-  const csat = store.csatIn(period);
   const distribution: [number, number, number, number, number] = [0, 0, 0, 0, 0];
   for (const c of csat) distribution[c.score - 1]++;
 

@@ -1,9 +1,8 @@
-import type Database from 'better-sqlite3';
 import { redact } from '../privacy/redact';
-import { preparedStatements } from '../storage/statements';
 
 /**
- * What happened in conversations, as events, in the bot's embedded database:
+ * What happened in conversations, as events, in the bot's embedded database
+ * (SqliteInsightsStore) or, with several instances, in Redis (RedisInsightsStore):
  * outcomes (resolved by which fix, escalated, handed off, abandoned, out of
  * scope, Android), the funnel of each fix (started, each step reached, "I
  * can't find it", solved), CSAT answers and the messages the bot did not
@@ -22,7 +21,7 @@ export type FunnelKind = (typeof FUNNEL_KINDS)[number];
 export type EventKind = OutcomeKind | FunnelKind;
 
 /** Still inside a fix: if nothing follows within the idle time, the user walked away there. */
-const IN_PROGRESS_KINDS: readonly EventKind[] = ['fix_started', 'step_reached', 'cant_find', 'fix_failed'];
+export const IN_PROGRESS_KINDS: readonly EventKind[] = ['fix_started', 'step_reached', 'cant_find', 'fix_failed'];
 
 export interface InsightEvent {
   conversation: string;
@@ -73,203 +72,76 @@ export interface Period {
   until: string;
 }
 
-interface InboxRow {
-  id: number;
+export interface CsatRow {
   conversation: string;
   at: string;
-  text: string;
-  reason: InboxReason;
-  readings: string;
-  status: InboxStatus;
-  label: string | null;
-  labelled_by: string | null;
+  score: number;
+  comment: string | null;
+  after: CsatAfter;
 }
 
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS insight_events (
-    id           INTEGER PRIMARY KEY AUTOINCREMENT,
-    conversation TEXT NOT NULL,
-    at           TEXT NOT NULL,
-    kind         TEXT NOT NULL,
-    fix          TEXT,
-    step         TEXT
-  );
-  CREATE INDEX IF NOT EXISTS insight_events_at ON insight_events (at);
-  CREATE INDEX IF NOT EXISTS insight_events_conversation ON insight_events (conversation, id);
-  CREATE TABLE IF NOT EXISTS insight_csat (
-    conversation TEXT PRIMARY KEY NOT NULL,
-    at           TEXT NOT NULL,
-    score        INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
-    comment      TEXT,
-    after        TEXT NOT NULL
-  );
-  CREATE TABLE IF NOT EXISTS insight_inbox (
-    id           INTEGER PRIMARY KEY AUTOINCREMENT,
-    conversation TEXT NOT NULL,
-    at           TEXT NOT NULL,
-    text         TEXT NOT NULL,
-    reason       TEXT NOT NULL,
-    readings     TEXT NOT NULL CHECK (json_valid(readings)),
-    status       TEXT NOT NULL DEFAULT 'open',
-    label        TEXT,
-    labelled_by  TEXT
-  );
-  CREATE INDEX IF NOT EXISTS insight_inbox_status ON insight_inbox (status, id);
-`;
-
-const nowIso = (): string => new Date().toISOString();
-/** An inbox message is kept up to this many characters (a reviewer needs the gist; the body limit is 256 KiB). */
-const MAX_TEXT = 2000;
-
-export class InsightsStore {
-  private readonly sql: ReturnType<typeof preparedStatements>;
-
-  constructor(private readonly db: Database.Database) {
-    db.exec(SCHEMA);
-    this.sql = preparedStatements(db);
-  }
-
-  record(event: InsightEvent): void {
-    this.sql('INSERT INTO insight_events (conversation, at, kind, fix, step) VALUES (?, ?, ?, ?, ?)').run(event.conversation, event.at ?? nowIso(), event.kind, event.fix ?? null, event.step ?? null);
-  }
-
-  events(conversation: string): StoredEvent[] {
-    return this.sql<[string], StoredEvent>('SELECT id, conversation, at, kind, fix, step FROM insight_events WHERE conversation = ? ORDER BY id')
-      .all(conversation);
-  }
-
-  /** Events in a period, oldest first. */
-  eventsIn(period: Period): StoredEvent[] {
-    return this.sql<[string, string], StoredEvent>('SELECT id, conversation, at, kind, fix, step FROM insight_events WHERE at >= ? AND at < ? ORDER BY id')
-      .all(period.since, period.until);
-  }
-
-  /** True when this conversation has already been asked for (and given or skipped) a rating. */
-  hasCsat(conversation: string): boolean {
-    return this.sql<[string], { n: number }>('SELECT COUNT(*) AS n FROM insight_csat WHERE conversation = ?').get(conversation)!.n > 0;
-  }
-
-  /** One rating per conversation: a second one is ignored (returns false). */
-  recordCsat(answer: CsatAnswer): boolean {
-    if (!Number.isInteger(answer.score) || answer.score < 1 || answer.score > 5) throw new RangeError('CSAT score must be 1..5');
-    const result = this.sql('INSERT OR IGNORE INTO insight_csat (conversation, at, score, comment, after) VALUES (?, ?, ?, ?, ?)')
-      .run(answer.conversation, answer.at ?? nowIso(), answer.score, answer.comment ? redact(answer.comment).slice(0, MAX_TEXT) : null, answer.after);
-    return result.changes === 1;
-  }
-
-  /** Adds a comment to the rating already given in this conversation. */
-  commentCsat(conversation: string, comment: string): void {
-    this.sql('UPDATE insight_csat SET comment = ? WHERE conversation = ?').run(redact(comment).slice(0, MAX_TEXT), conversation);
-  }
-
-  csatIn(period: Period): { conversation: string; at: string; score: number; comment: string | null; after: CsatAfter }[] {
-    return this.sql<[string, string], { conversation: string; at: string; score: number; comment: string | null; after: CsatAfter }>(
-        'SELECT conversation, at, score, comment, after FROM insight_csat WHERE at >= ? AND at < ? ORDER BY at',
-      )
-      .all(period.since, period.until);
-  }
-
-  /** A message the bot understood poorly, stored redacted with its readings for a reviewer. */
-  addToInbox(item: { conversation: string; text: string; reason: InboxReason; readings: InboxItem['readings']; at?: string }): void {
-    this.sql('INSERT INTO insight_inbox (conversation, at, text, reason, readings) VALUES (?, ?, ?, ?, ?)')
-      .run(item.conversation, item.at ?? nowIso(), redact(item.text).slice(0, MAX_TEXT), item.reason, JSON.stringify(item.readings.slice(0, 3)));
-  }
-
+/**
+ * The insights' store, whatever is behind it: the same answers from SQLite
+ * and from Redis (test/insights/insights-store-contract.ts runs both).
+ */
+export interface InsightsStore {
+  record(event: InsightEvent): Promise<void>;
+  /** A conversation's events, oldest (lowest id) first. */
+  events(conversation: string): Promise<StoredEvent[]>;
+  /** Events in a period, in id order. */
+  eventsIn(period: Period): Promise<StoredEvent[]>;
+  /** True when this conversation has already given a rating. */
+  hasCsat(conversation: string): Promise<boolean>;
   /**
-   * The conversation's last message the bot fell back on (within `withinMs`)
-   * was followed by one it understood: it is marked `rephrased`, with the
-   * readings of the rephrasing as the reviewer's hint. Returns whether one was found.
+   * The rating question may be put to this conversation: true the first
+   * time only, atomically (two instances asking at once get one true), so
+   * it is asked at most once whichever instance runs the turn.
    */
-  markRephrased(conversation: string, readings: InboxItem['readings'], withinMs = 15 * 60_000, now = Date.now()): boolean {
-    const since = new Date(now - withinMs).toISOString();
-    return (
-      this.sql(
-          `UPDATE insight_inbox SET reason = 'rephrased', readings = ?
-           WHERE id = (SELECT id FROM insight_inbox WHERE conversation = ? AND reason = 'fallback' AND status = 'open' AND at >= ? ORDER BY id DESC LIMIT 1)`,
-        )
-        .run(JSON.stringify(readings.slice(0, 3)), conversation, since).changes === 1
-    );
-  }
-
-  inbox(status: InboxStatus, limit = 200): InboxItem[] {
-    return this.sql<[string, number], InboxRow>('SELECT * FROM insight_inbox WHERE status = ? ORDER BY id DESC LIMIT ?')
-      .all(status, limit)
-      .map(fromInboxRow);
-  }
-
-  inboxItem(id: number): InboxItem | undefined {
-    const row = this.sql<[number], InboxRow>('SELECT * FROM insight_inbox WHERE id = ?').get(id);
-    return row && fromInboxRow(row);
-  }
-
-  /** A reviewer's verdict: the intent the message meant (or `none`), or dismissed. Returns false for an unknown item. */
-  review(id: number, verdict: { label: string; by: string } | 'dismiss'): boolean {
-    const result =
-      verdict === 'dismiss'
-        ? this.sql("UPDATE insight_inbox SET status = 'dismissed' WHERE id = ? AND status IN ('open', 'labelled')").run(id)
-        : this.sql("UPDATE insight_inbox SET status = 'labelled', label = ?, labelled_by = ? WHERE id = ? AND status IN ('open', 'labelled')")
-            .run(verdict.label, verdict.by, id);
-    return result.changes === 1;
-  }
-
-  markImported(ids: readonly number[]): void {
-    const mark = this.sql("UPDATE insight_inbox SET status = 'imported' WHERE id = ?");
-    this.db.transaction(() => ids.forEach((id) => mark.run(id)))();
-  }
-
+  claimCsatQuestion(conversation: string, at?: string): Promise<boolean>;
+  /** One rating per conversation, atomically: a second one is ignored (resolves false). */
+  recordCsat(answer: CsatAnswer): Promise<boolean>;
+  /** Adds a comment (redacted) to the rating already given in this conversation. */
+  commentCsat(conversation: string, comment: string): Promise<void>;
+  csatIn(period: Period): Promise<CsatRow[]>;
+  /** A message the bot understood poorly, stored redacted with its readings for a reviewer. */
+  addToInbox(item: { conversation: string; text: string; reason: InboxReason; readings: InboxItem['readings']; at?: string }): Promise<void>;
+  /**
+   * The conversation's last open message the bot fell back on (within
+   * `withinMs`) was followed by one it understood: it is marked `rephrased`,
+   * with the readings of the rephrasing as the reviewer's hint. Resolves whether one was found.
+   */
+  markRephrased(conversation: string, readings: InboxItem['readings'], withinMs?: number, now?: number): Promise<boolean>;
+  /** Items with this status, newest first. */
+  inbox(status: InboxStatus, limit?: number): Promise<InboxItem[]>;
+  inboxItem(id: number): Promise<InboxItem | undefined>;
+  /** A reviewer's verdict on an open or labelled item: the intent it meant (or `none`), or dismissed. False for an unknown item. */
+  review(id: number, verdict: { label: string; by: string } | 'dismiss'): Promise<boolean>;
+  markImported(ids: readonly number[]): Promise<void>;
   /**
    * Conversations whose last event, older than `idleSince`, left them inside
    * a fix get an `abandoned` outcome at the fix and step they stopped at.
    * Only conversations with an event since `activeSince` are looked at (the
    * previous pass's `idleSince`: older ones were looked at then), so a pass
    * every minute reads the recent events, not the whole retention period.
-   * Returns how many were marked.
+   * Idempotent: a conversation already marked is not marked again (two
+   * instances may run the pass at once). Resolves to how many were marked.
    */
-  markAbandoned(idleSince: string, at: string = nowIso(), activeSince = ''): number {
-    const kinds = IN_PROGRESS_KINDS.map(() => '?').join(', ');
-    return this.sql(
-        `INSERT INTO insight_events (conversation, at, kind, fix, step)
-         SELECT last.conversation, ?, 'abandoned', last.fix, last.step
-         FROM (SELECT conversation, MAX(id) AS id FROM insight_events
-               WHERE conversation IN (SELECT DISTINCT conversation FROM insight_events WHERE at >= ?)
-               GROUP BY conversation) latest
-         JOIN insight_events last ON last.id = latest.id
-         WHERE last.at < ? AND last.kind IN (${kinds})`,
-      )
-      .run(at, activeSince, idleSince, ...IN_PROGRESS_KINDS).changes;
-  }
-
-  /** Retention: deletes events, ratings and inbox items older than `before`. Returns rows deleted. */
-  deleteOlderThan(before: string): number {
-    return this.db.transaction(() => {
-      let n = 0;
-      for (const table of ['insight_events', 'insight_csat', 'insight_inbox']) {
-        n += this.sql(`DELETE FROM ${table} WHERE at < ?`).run(before).changes;
-      }
-      return n;
-    })();
-  }
-
+  markAbandoned(idleSince: string, at?: string, activeSince?: string): Promise<number>;
+  /** Retention: deletes events, ratings, questions asked and inbox items older than `before`. Resolves to how many (questions not counted). */
+  deleteOlderThan(before: string): Promise<number>;
   /** "Delete my data": the messages this conversation left here (inbox texts, rating comments). */
-  deleteConversationText(conversation: string): number {
-    return this.db.transaction(() => {
-      const inbox = this.sql('DELETE FROM insight_inbox WHERE conversation = ?').run(conversation).changes;
-      const comments = this.sql('UPDATE insight_csat SET comment = NULL WHERE conversation = ? AND comment IS NOT NULL').run(conversation).changes;
-      return inbox + comments;
-    })();
-  }
+  deleteConversationText(conversation: string): Promise<number>;
 }
 
-function fromInboxRow(row: InboxRow): InboxItem {
-  return {
-    id: row.id,
-    conversation: row.conversation,
-    at: row.at,
-    text: row.text,
-    reason: row.reason,
-    readings: JSON.parse(row.readings) as InboxItem['readings'],
-    status: row.status,
-    label: row.label,
-    labelledBy: row.labelled_by,
-  };
+export const nowIso = (): string => new Date().toISOString();
+/** An inbox message is kept up to this many characters (a reviewer needs the gist; the body limit is 256 KiB). */
+const MAX_TEXT = 2000;
+
+/** What a user wrote, as every store keeps it: redacted, and no longer than a reviewer needs. */
+export const storedText = (text: string): string => redact(text).slice(0, MAX_TEXT);
+/** A bot's readings as kept: the best three. */
+export const storedReadings = (readings: InboxItem['readings']): InboxItem['readings'] => readings.slice(0, 3);
+
+export function checkScore(score: number): void {
+  if (!Number.isInteger(score) || score < 1 || score > 5) throw new RangeError('CSAT score must be 1..5');
 }

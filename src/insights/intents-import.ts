@@ -22,12 +22,12 @@ const REDACTION_MARKS = Object.values(REDACTED);
  * out of it. The folder is validated after writing exactly as at start-up;
  * if it no longer loads, every file is put back and nothing is marked.
  */
-export function importLabelled(store: InsightsStore, intentsDir: string): ImportOutcome {
+export async function importLabelled(store: InsightsStore, intentsDir: string): Promise<ImportOutcome> {
   const outcome: ImportOutcome = { imported: [], refused: [] };
   const seen = new Set(loadIntents(intentsDir).flatMap((group) => group.examples.map(foldExample)));
   const additions = new Map<IntentName, string[]>();
 
-  for (const item of store.inbox('labelled', 10_000).reverse()) {
+  for (const item of (await store.inbox('labelled', 10_000)).reverse()) {
     const text = item.text.trim();
     const intent = INTENTS.find((name) => name === item.label);
     const refuse = (reason: string): void => void outcome.refused.push({ id: item.id, text, reason });
@@ -59,6 +59,6 @@ export function importLabelled(store: InsightsStore, intentsDir: string): Import
     for (const [file, source] of originals) writeFileSync(file, source);
     throw error;
   }
-  store.markImported(outcome.imported.map((i) => i.id));
+  await store.markImported(outcome.imported.map((i) => i.id));
   return outcome;
 }

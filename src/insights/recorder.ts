@@ -10,6 +10,9 @@ export function conversationKey(context: TurnContext): string {
 
 const PENDING = Symbol('insights.pending');
 
+/** One of the turn's writes, made once the turn has completed. */
+type Write = (conversation: string) => Promise<unknown>;
+
 export interface InsightsRecorder {
   /** Subscribed to the bot's events. */
   listener: BotEventListener;
@@ -25,8 +28,8 @@ export interface InsightsRecorder {
 
 /** Turns the bot's events into the insights store's events, ratings and inbox items. */
 export function createInsightsRecorder(store: InsightsStore, onError: (error: unknown) => void = () => undefined): InsightsRecorder {
-  const later = (context: TurnContext, write: (conversation: string) => void): void => {
-    let pending = context.turnState.get(PENDING) as ((conversation: string) => void)[] | undefined;
+  const later = (context: TurnContext, write: Write): void => {
+    let pending = context.turnState.get(PENDING) as Write[] | undefined;
     if (!pending) {
       pending = [];
       context.turnState.set(PENDING, pending);
@@ -46,22 +49,31 @@ export function createInsightsRecorder(store: InsightsStore, onError: (error: un
       understanding: (c, u) =>
         later(c, (conversation) => {
           const readings = u.readings.map(({ name, confidence }) => ({ name, confidence }));
-          if (u.outcome === 'rephrased') store.markRephrased(conversation, readings);
-          else store.addToInbox({ conversation, text: u.text, reason: u.outcome === 'clarify' ? 'below_route' : 'fallback', readings });
+          return u.outcome === 'rephrased'
+            ? store.markRephrased(conversation, readings)
+            : store.addToInbox({ conversation, text: u.text, reason: u.outcome === 'clarify' ? 'below_route' : 'fallback', readings });
         }),
     },
     csat: {
-      rate: (c, score, after) => later(c, (conversation) => void store.recordCsat({ conversation, score, after })),
+      rate: (c, score, after) => later(c, (conversation) => store.recordCsat({ conversation, score, after })),
       comment: (c, text) => later(c, (conversation) => store.commentCsat(conversation, text)),
+      // Now, not after the turn: the question is about to be put, and another instance must not put it too.
+      // A store that fails means no question, never a failed turn.
+      claim: (c) =>
+        store.claimCsatQuestion(conversationKey(c)).catch((error: unknown) => {
+          onError(error);
+          return false;
+        }),
     },
     middleware: {
       async onTurn(context, next) {
         await next();
-        const pending = context.turnState.get(PENDING) as ((conversation: string) => void)[] | undefined;
+        const pending = context.turnState.get(PENDING) as Write[] | undefined;
         if (!pending?.length) return;
         const conversation = conversationKey(context);
         try {
-          for (const write of pending) write(conversation);
+          // In the order reported: a rating before its comment, a fallback before its rephrasing.
+          for (const write of pending) await write(conversation);
         } catch (error) {
           // Insights must never fail the user's turn.
           onError(error);

@@ -1,9 +1,7 @@
 import type Database from 'better-sqlite3';
-import { redact, redactStrings } from '../privacy/redact';
-import type { Activity, PagedResult, TranscriptInfo, TranscriptStore } from 'botbuilder-core';
-
-/** Activities per page of getTranscriptActivities / listTranscripts, as botbuilder's own stores page. */
-const PAGE = 20;
+import type { Activity, PagedResult, TranscriptInfo } from 'botbuilder-core';
+import { reviveActivity as revive, TRANSCRIPT_PAGE as PAGE, transcriptLine } from './transcript-archive';
+import type { TranscriptArchive } from './transcript-archive';
 
 interface ActivityRow {
   seq: number;
@@ -16,7 +14,7 @@ interface ActivityRow {
  * conversation's activities across restarts. Continuation tokens are the
  * row sequence of the last item returned.
  */
-export class SqliteTranscriptStore implements TranscriptStore {
+export class SqliteTranscriptStore implements TranscriptArchive {
   private readonly insert: Database.Statement<[string, string, string, string, string]>;
 
   constructor(private readonly db: Database.Database) {
@@ -36,15 +34,12 @@ export class SqliteTranscriptStore implements TranscriptStore {
   }
 
   logActivity(activity: Activity): void {
-    if (!activity?.conversation?.id || !activity.channelId) throw new TypeError('SqliteTranscriptStore.logActivity: the activity needs channelId and conversation.id');
-    const at = activity.timestamp ? new Date(activity.timestamp).toISOString() : new Date().toISOString();
-    // Debugging traces (the Emulator's bot-state trace quotes the user's message) are no part of the conversation.
-    if (activity.type === 'trace') return;
-    this.insert.run(activity.channelId, activity.conversation.id, String(activity.id ?? ''), at, JSON.stringify(redactedActivity(activity)));
+    const line = transcriptLine(activity, 'SqliteTranscriptStore');
+    if (line) this.insert.run(line.channelId, line.conversationId, String(activity.id ?? ''), line.at, line.json);
   }
 
   /** Retention: deletes every activity older than `beforeIso`; returns how many. */
-  deleteOlderThan(beforeIso: string): number {
+  async deleteOlderThan(beforeIso: string): Promise<number> {
     return this.db.prepare('DELETE FROM transcript_activities WHERE timestamp < ?').run(beforeIso).changes;
   }
 
@@ -60,8 +55,7 @@ export class SqliteTranscriptStore implements TranscriptStore {
     return { items: page.map((r) => revive(r.json)), continuationToken: rows.length > PAGE ? String(page[page.length - 1]!.seq) : '' };
   }
 
-  /** Every activity of a conversation, oldest first (what a hand-off shows the agent). */
-  allActivities(conversationId: string): Activity[] {
+  async activities(conversationId: string): Promise<Activity[]> {
     return this.db
       .prepare<[string], ActivityRow>('SELECT seq, json FROM transcript_activities WHERE conversation_id = ? ORDER BY seq')
       .all(conversationId)
@@ -85,22 +79,4 @@ export class SqliteTranscriptStore implements TranscriptStore {
   async deleteTranscript(channelId: string, conversationId: string): Promise<void> {
     this.db.prepare('DELETE FROM transcript_activities WHERE channel_id = ? AND conversation_id = ?').run(channelId, conversationId);
   }
-}
-
-function revive(json: string): Activity {
-  const activity = JSON.parse(json) as Activity;
-  if (activity.timestamp) activity.timestamp = new Date(activity.timestamp);
-  return activity;
-}
-
-/**
- * What is kept of an activity for agents and for the retention period: what
- * people wrote (text, speak, summary, a card's submitted values) with e-mail
- * addresses, phone numbers and long digit runs redacted; ids stay as they are.
- */
-function redactedActivity(activity: Activity): Activity {
-  const copy = { ...activity };
-  for (const field of ['text', 'speak', 'summary'] as const) if (typeof copy[field] === 'string') copy[field] = redact(copy[field]);
-  if (copy.value !== undefined) copy.value = redactStrings(copy.value);
-  return copy;
 }

@@ -98,7 +98,7 @@ describe('a Web Chat user handed to a person', () => {
     await said(text.csat_ask);
     expect(textOf(await say(user, '5'))).toBe(text.csat_comment_ask);
     expect(textOf(await say(user, 'no thanks'))).toBe(text.csat_thanks);
-    const ratings = app.app.insights.csatIn({ since: '2000-01-01', until: '2100-01-01' });
+    const ratings = await app.app.insights.csatIn({ since: '2000-01-01', until: '2100-01-01' });
     expect(ratings).toEqual([expect.objectContaining({ score: 5, after: 'handoff', comment: null })]);
     expect(done.transcript.filter((l) => l.from === 'agent').map((l) => [l.agentName, l.text])).toEqual([['Alex', 'Hi, I am Alex. Which iOS version?']]);
     expect(stream.names).toEqual(expect.arrayContaining(['queue', 'state', 'message', 'typing']));

@@ -30,7 +30,7 @@ inBrowser('the insights dashboard in a browser', () => {
   beforeAll(async () => {
     const hash = hashPassword(PASSWORD);
     bot = await startBot({ env: { AGENT_ACCOUNTS: `Alex:agent:${hash},Sam:admin:${hash}` } });
-    seed(bot);
+    await seed(bot);
     browser = await openBrowser('admin', { viewport: { width: 1280, height: 900 } });
     context = browser.context;
   }, 60_000);
@@ -53,7 +53,7 @@ inBrowser('the insights dashboard in a browser', () => {
     await expectVisible(page.locator('#dashboard'));
 
     // The cards equal what was recorded.
-    const outcomes = bot.app.insights.eventsIn({ since: new Date(Date.now() - 7 * 86400_000).toISOString(), until: new Date().toISOString() });
+    const outcomes = await bot.app.insights.eventsIn({ since: new Date(Date.now() - 7 * 86400_000).toISOString(), until: new Date().toISOString() });
     expect(await page.locator('#n-conversations').textContent()).toBe(String(new Set(outcomes.map((e) => e.conversation)).size));
     expect(await page.locator('#n-resolved').textContent()).toBe(String(SEEDED.resolved));
     expect(await page.locator('#n-handed_off').textContent()).toBe(String(SEEDED.handed_off));
@@ -93,7 +93,7 @@ inBrowser('the insights dashboard in a browser', () => {
     await becomes(() => items.count(), 3);
     expect(await page.locator('#inbox').textContent()).not.toContain('phone storage full');
     expect(await page.locator('#labelled-count').textContent()).toBe('1 labelled, waiting for the import.');
-    expect(bot.app.insights.inbox('labelled')).toEqual([expect.objectContaining({ text: 'phone storage full what now', label: 'check_storage', labelledBy: 'Sam' })]);
+    expect(await bot.app.insights.inbox('labelled')).toEqual([expect.objectContaining({ text: 'phone storage full what now', label: 'check_storage', labelledBy: 'Sam' })]);
 
     // Dismiss one.
     await items.filter({ hasText: 'asdfgh' }).getByRole('button', { name: 'Dismiss' }).click();
@@ -130,7 +130,7 @@ const SEEDED: Record<OutcomeKind, number> = { resolved: 14, handed_off: 3, escal
 let DAY_ONE_CONVERSATIONS = 0;
 
 /** A week of conversations over the real fixes, some ratings, and an inbox, recorded in the bot's own store. */
-function seed(bot: RunningBot): void {
+async function seed(bot: RunningBot): Promise<void> {
   const store: InsightsStore = bot.app.insights;
   const fixes = bot.app.content.fixes.filter((f) => f.steps.length >= 2);
   let n = 0;
@@ -143,24 +143,24 @@ function seed(bot: RunningBot): void {
       const fix = fixes[i % fixes.length]!;
       const inFix = kind === 'resolved' || kind === 'abandoned' || kind === 'handed_off';
       if (inFix) {
-        store.record({ conversation, kind: 'fix_started', fix: fix.id, at: at(i, 0) });
+        await store.record({ conversation, kind: 'fix_started', fix: fix.id, at: at(i, 0) });
         const reached = kind === 'resolved' ? fix.steps.length : 1 + (i % 2);
-        fix.steps.slice(0, reached).forEach((s, j) => store.record({ conversation, kind: 'step_reached', fix: fix.id, step: s.id, at: at(i, 1 + j) }));
+        for (const [j, s] of fix.steps.slice(0, reached).entries()) await store.record({ conversation, kind: 'step_reached', fix: fix.id, step: s.id, at: at(i, 1 + j) });
         const stuck = fix.steps[Math.min(reached, fix.steps.length) - 1]!;
-        if (kind !== 'resolved' || i % 4 === 0) store.record({ conversation, kind: 'cant_find', fix: fix.id, step: stuck.id, at: at(i, 8) });
-        store.record({ conversation, kind, fix: fix.id, ...(kind === 'abandoned' ? { step: stuck.id } : {}), at: at(i, 9) });
+        if (kind !== 'resolved' || i % 4 === 0) await store.record({ conversation, kind: 'cant_find', fix: fix.id, step: stuck.id, at: at(i, 8) });
+        await store.record({ conversation, kind, fix: fix.id, ...(kind === 'abandoned' ? { step: stuck.id } : {}), at: at(i, 9) });
       } else {
-        store.record({ conversation, kind, at: at(i, 1) });
+        await store.record({ conversation, kind, at: at(i, 1) });
       }
-      if (kind === 'resolved' || kind === 'handed_off') store.recordCsat({ conversation, score: [5, 4, 5, 3, 5, 2][i % 6]!, after: kind === 'resolved' ? 'fix' : 'handoff', at: at(i, 10) });
+      if (kind === 'resolved' || kind === 'handed_off') await store.recordCsat({ conversation, score: [5, 4, 5, 3, 5, 2][i % 6]!, after: kind === 'resolved' ? 'fix' : 'handoff', at: at(i, 10) });
     }
   }
   const inbox = (text: string, reason: 'below_route' | 'fallback' | 'rephrased', readings: { name: string; confidence: number }[]) =>
     store.addToInbox({ conversation: `seed-inbox-${text.length}`, text, reason, readings });
-  inbox('phone storage full what now', 'below_route', [{ name: 'check_storage', confidence: 0.48 }, { name: 'delete_old_backup', confidence: 0.31 }]);
-  inbox('asdfgh', 'fallback', [{ name: 'none', confidence: 0.9 }]);
-  inbox(`is my backup safe? ${PAYLOAD}`, 'fallback', [{ name: 'none', confidence: 0.62 }]);
-  inbox('the green switch thing for whatsapp in icloud settings', 'rephrased', [{ name: 'check_icloud_access', confidence: 0.52 }, { name: 'manual_backup', confidence: 0.2 }]);
+  await inbox('phone storage full what now', 'below_route', [{ name: 'check_storage', confidence: 0.48 }, { name: 'delete_old_backup', confidence: 0.31 }]);
+  await inbox('asdfgh', 'fallback', [{ name: 'none', confidence: 0.9 }]);
+  await inbox(`is my backup safe? ${PAYLOAD}`, 'fallback', [{ name: 'none', confidence: 0.62 }]);
+  await inbox('the green switch thing for whatsapp in icloud settings', 'rephrased', [{ name: 'check_icloud_access', confidence: 0.52 }, { name: 'manual_backup', confidence: 0.2 }]);
 }
 
 /** Page errors, failed loads and console errors (the 401 / 403 of "am I signed in?" are on purpose; the bot has no favicon). */

@@ -73,18 +73,18 @@ describe('the insights API (/admin/api)', () => {
     for (const [kind, count] of Object.entries(counts) as [OutcomeKind, number][]) {
       for (let i = 0; i < count; i++) {
         const conversation = `figures-${++n}`;
-        bot.app.insights.record({ conversation, kind: 'fix_started', fix: fix.id, at: hoursAgo(2) });
-        bot.app.insights.record({ conversation, kind: 'step_reached', fix: fix.id, step: first, at: hoursAgo(2) });
-        if (kind === 'abandoned') bot.app.insights.record({ conversation, kind: 'cant_find', fix: fix.id, step: first, at: hoursAgo(2) });
-        bot.app.insights.record({ conversation, kind, ...(kind === 'resolved' || kind === 'abandoned' ? { fix: fix.id, step: first } : {}), at: hoursAgo(1) });
+        await bot.app.insights.record({ conversation, kind: 'fix_started', fix: fix.id, at: hoursAgo(2) });
+        await bot.app.insights.record({ conversation, kind: 'step_reached', fix: fix.id, step: first, at: hoursAgo(2) });
+        if (kind === 'abandoned') await bot.app.insights.record({ conversation, kind: 'cant_find', fix: fix.id, step: first, at: hoursAgo(2) });
+        await bot.app.insights.record({ conversation, kind, ...(kind === 'resolved' || kind === 'abandoned' ? { fix: fix.id, step: first } : {}), at: hoursAgo(1) });
       }
     }
     // One still running, and one outside the period (older than a day).
-    bot.app.insights.record({ conversation: 'figures-open', kind: 'fix_started', fix: fix.id, at: hoursAgo(1) });
-    bot.app.insights.record({ conversation: 'figures-old', kind: 'resolved', fix: fix.id, at: hoursAgo(30) });
-    bot.app.insights.recordCsat({ conversation: 'figures-1', score: 5, after: 'fix', at: hoursAgo(1) });
-    bot.app.insights.recordCsat({ conversation: 'figures-2', score: 4, after: 'fix', at: hoursAgo(1) });
-    bot.app.insights.recordCsat({ conversation: 'figures-7', score: 1, after: 'handoff', at: hoursAgo(1) });
+    await bot.app.insights.record({ conversation: 'figures-open', kind: 'fix_started', fix: fix.id, at: hoursAgo(1) });
+    await bot.app.insights.record({ conversation: 'figures-old', kind: 'resolved', fix: fix.id, at: hoursAgo(30) });
+    await bot.app.insights.recordCsat({ conversation: 'figures-1', score: 5, after: 'fix', at: hoursAgo(1) });
+    await bot.app.insights.recordCsat({ conversation: 'figures-2', score: 4, after: 'fix', at: hoursAgo(1) });
+    await bot.app.insights.recordCsat({ conversation: 'figures-7', score: 1, after: 'handoff', at: hoursAgo(1) });
 
     const answer = await admin.call('GET', '/admin/api/figures?since=24h');
     expect(answer.status).toBe(200);
@@ -129,9 +129,9 @@ describe('the insights API (/admin/api)', () => {
   test('the inbox lists open and labelled messages with the 15 intents; label, dismiss, unknown id, bad label, CSRF', async () => {
     const add = (conversation: string, text: string) =>
       bot.app.insights.addToInbox({ conversation, text, reason: 'below_route', readings: [{ name: 'check_storage', confidence: 0.41 }] });
-    add('inbox-1', 'my icloud is full i think');
-    add('inbox-2', 'mail me at someone@example.com about it');
-    add('inbox-3', 'asdf');
+    await add('inbox-1', 'my icloud is full i think');
+    await add('inbox-2', 'mail me at someone@example.com about it');
+    await add('inbox-3', 'asdf');
 
     const listed = await admin.call('GET', '/admin/api/inbox');
     expect(listed.status).toBe(200);
@@ -150,13 +150,13 @@ describe('the insights API (/admin/api)', () => {
     const after = (await admin.call('GET', '/admin/api/inbox')).body as unknown as { open: InboxItem[]; labelled: InboxItem[] };
     expect(after.open.map((i) => i.id)).toEqual([mail]);
     expect(after.labelled).toEqual([expect.objectContaining({ id: full, label: 'check_storage', labelledBy: 'Sam', status: 'labelled' })]);
-    expect(bot.app.insights.inboxItem(asdf!)!.status).toBe('dismissed');
+    expect((await bot.app.insights.inboxItem(asdf!))!.status).toBe('dismissed');
 
     for (const id of ['999999', '0', 'abc', '1e3', '-1']) {
       const answer = await admin.call('POST', `/admin/api/inbox/${id}`, { label: 'none' });
       expect([id, answer.status, answer.body]).toEqual([id, 404, { error: expect.objectContaining({ code: 'INBOX_ITEM_NOT_FOUND' }) }]);
     }
-    bot.app.insights.markImported([full!]);
+    await bot.app.insights.markImported([full!]);
     expect((await admin.call('POST', `/admin/api/inbox/${full}`, { label: 'none' })).status).toBe(404);
 
     for (const bad of [{ label: 'not_an_intent' }, { label: 'constructor' }, { label: '__proto__' }, {}, { dismiss: 'yes' }, { label: 'none', dismiss: true }, ['none']]) {
@@ -170,9 +170,9 @@ describe('the insights API (/admin/api)', () => {
     expect(otherSite).toMatchObject({ status: 403, body: { error: { code: 'CSRF_REJECTED' } } });
     const crossSite = await admin.call('POST', `/admin/api/inbox/${mail}`, { label: 'none' }, { headers: { 'sec-fetch-site': 'cross-site' } });
     expect(crossSite.status).toBe(403);
-    expect(bot.app.insights.inboxItem(mail!)!.status).toBe('open');
+    expect((await bot.app.insights.inboxItem(mail!))!.status).toBe('open');
     expect((await admin.call('POST', `/admin/api/inbox/${mail}`, { label: 'none' }, { headers: { origin: bot.url } })).status).toBe(204);
-    expect(bot.app.insights.inboxItem(mail!)).toMatchObject({ status: 'labelled', label: 'none' });
+    expect(await bot.app.insights.inboxItem(mail!)).toMatchObject({ status: 'labelled', label: 'none' });
   });
 
   test('the one session opens both pages: signing out on the console ends the insights too', async () => {

@@ -1,117 +1,90 @@
 import Database from 'better-sqlite3';
-import { computeFigures } from '../../src/insights/figures';
-import { InsightsStore } from '../../src/insights/insights-store';
-import { figureRows, formatTables, toCsv } from '../../src/insights/report';
+import Redis from 'ioredis';
+import { RedisInsightsStore } from '../../src/insights/redis-insights-store';
+import { SqliteInsightsStore } from '../../src/insights/sqlite-insights-store';
+import { closeClients, startRedis } from '../support/redis-server';
+import type { RunningRedis } from '../support/redis-server';
+import { describeInsightsStoreContract } from './insights-store-contract';
 
-const DAY = { since: '2026-11-01T00:00:00.000Z', until: '2026-11-02T00:00:00.000Z' };
-const at = (minute: number): string => new Date(Date.parse(DAY.since) + minute * 60_000).toISOString();
+describe('SqliteInsightsStore', () => {
+  const open = new Map<SqliteInsightsStore, Database.Database>();
+  describeInsightsStoreContract(
+    async () => {
+      const db = new Database(':memory:');
+      const store = new SqliteInsightsStore(db);
+      open.set(store, db);
+      return store;
+    },
+    (store) => void open.get(store as SqliteInsightsStore)?.close(),
+  );
+});
 
-describe('InsightsStore and the figures computed from it', () => {
-  let db: Database.Database;
-  let store: InsightsStore;
-  beforeEach(() => {
-    db = new Database(':memory:');
-    store = new InsightsStore(db);
+describe('RedisInsightsStore (a real redis-server of its own)', () => {
+  let server: RunningRedis;
+  const clients: Redis[] = [];
+  let n = 0;
+  const client = (): Redis => {
+    const redis = new Redis(server.url);
+    clients.push(redis);
+    return redis;
+  };
+  beforeAll(async () => {
+    server = await startRedis();
   });
-  afterEach(() => db.close());
-
-  function journeys(): void {
-    // a: solved by the second fix after the first failed
-    store.record({ conversation: 'a', kind: 'fix_started', fix: 'restart', at: at(1) });
-    store.record({ conversation: 'a', kind: 'step_reached', fix: 'restart', step: 'power-off', at: at(1) });
-    store.record({ conversation: 'a', kind: 'fix_failed', fix: 'restart', at: at(2) });
-    store.record({ conversation: 'a', kind: 'fix_started', fix: 'storage', at: at(3) });
-    store.record({ conversation: 'a', kind: 'step_reached', fix: 'storage', step: 'open-settings', at: at(3) });
-    store.record({ conversation: 'a', kind: 'resolved', fix: 'storage', at: at(4) });
-    // b: could not find a setting, then walked away there
-    store.record({ conversation: 'b', kind: 'fix_started', fix: 'storage', at: at(5) });
-    store.record({ conversation: 'b', kind: 'step_reached', fix: 'storage', step: 'open-settings', at: at(5) });
-    store.record({ conversation: 'b', kind: 'cant_find', fix: 'storage', step: 'open-settings', at: at(6) });
-    // c: Android; d: escalated; e: out of scope then handed off (its last outcome counts)
-    store.record({ conversation: 'c', kind: 'android', at: at(7) });
-    store.record({ conversation: 'd', kind: 'escalated', at: at(8) });
-    store.record({ conversation: 'e', kind: 'out_of_scope', at: at(9) });
-    store.record({ conversation: 'e', kind: 'handed_off', at: at(10) });
-    // outside the period
-    store.record({ conversation: 'z', kind: 'resolved', fix: 'storage', at: '2026-10-31T23:59:59.000Z' });
-  }
-
-  it('marks a conversation left inside a fix as abandoned at the step it stopped, once', () => {
-    journeys();
-    expect(store.markAbandoned(at(30), at(31))).toBe(1);
-    expect(store.markAbandoned(at(60), at(61))).toBe(0);
-    expect(store.events('b').at(-1)).toMatchObject({ kind: 'abandoned', fix: 'storage', step: 'open-settings' });
+  afterAll(async () => {
+    await closeClients(clients);
+    await server.stop();
   });
 
-  it('counts every outcome, each conversation once by its last outcome, and the funnel of each fix', () => {
-    journeys();
-    store.markAbandoned(at(30), at(31));
-    const f = computeFigures(store, DAY, new Map([['storage', ['open-settings', 'check-space']]]));
-    expect(f.conversations).toBe(5);
-    expect(f.outcomes).toEqual({ resolved: 1, escalated: 1, handed_off: 1, abandoned: 1, out_of_scope: 0, android: 1 });
-    expect(f.open).toBe(0);
-    expect(f.resolvedByFix).toEqual([{ fix: 'storage', resolved: 1 }]);
-    expect(f.fixes).toEqual([
-      { fix: 'restart', started: 1, solved: 0, failed: 1, abandoned: 0, steps: [{ step: 'power-off', reached: 1, cantFind: 0, abandoned: 0 }] },
-      {
-        fix: 'storage',
-        started: 2,
-        solved: 1,
-        failed: 0,
-        abandoned: 1,
-        steps: [
-          { step: 'open-settings', reached: 2, cantFind: 1, abandoned: 1 },
-          { step: 'check-space', reached: 0, cantFind: 0, abandoned: 0 },
-        ],
-      },
-    ]);
+  describe('the insights store contract', () => {
+    // Each test gets its own prefix: an empty store without flushing the server.
+    describeInsightsStoreContract(async () => new RedisInsightsStore(client(), `t${++n}:`));
   });
 
-  it('keeps one rating per conversation and redacts its comment', () => {
-    expect(store.recordCsat({ conversation: 'a', score: 5, after: 'fix', at: at(4) })).toBe(true);
-    expect(store.recordCsat({ conversation: 'a', score: 1, after: 'handoff', at: at(5) })).toBe(false);
-    store.commentCsat('a', 'great, write to me at me@example.com');
-    expect(store.hasCsat('a')).toBe(true);
-    expect(store.hasCsat('b')).toBe(false);
-    expect(() => store.recordCsat({ conversation: 'b', score: 6, after: 'fix' })).toThrow(RangeError);
-    const f = computeFigures(store, DAY);
-    expect(f.csat).toEqual({ answers: 1, mean: 5, distribution: [0, 0, 0, 0, 1] });
-    expect(store.csatIn(DAY)[0]!.comment).toBe('great, write to me at [email]');
-  });
+  describe('two instances (two clients) on one Redis', () => {
+    const pair = (): [RedisInsightsStore, RedisInsightsStore] => {
+      const prefix = `pair${++n}:`;
+      return [new RedisInsightsStore(client(), prefix), new RedisInsightsStore(client(), prefix)];
+    };
 
-  it('stores inbox messages redacted, and takes a reviewer\'s label or dismissal', () => {
-    store.addToInbox({ conversation: 'a', text: 'call me on +44 7700 900123 my backup is borked', reason: 'below_route', readings: [{ name: 'backup_not_working', confidence: 0.41 }] });
-    store.addToInbox({ conversation: 'b', text: 'zzz', reason: 'fallback', readings: [{ name: 'none', confidence: 0.5 }] });
-    const [b, a] = store.inbox('open');
-    expect(a!.text).toBe('call me on [phone] my backup is borked');
-    expect(store.review(a!.id, { label: 'backup_not_working', by: 'sam' })).toBe(true);
-    expect(store.review(b!.id, 'dismiss')).toBe(true);
-    expect(store.review(9999, 'dismiss')).toBe(false);
-    expect(store.inbox('labelled')).toEqual([expect.objectContaining({ label: 'backup_not_working', labelledBy: 'sam' })]);
-    store.markImported([a!.id]);
-    expect(store.review(a!.id, 'dismiss')).toBe(false);
-    expect(store.inbox('imported')).toHaveLength(1);
-  });
+    it('see each other\'s events, ratings and inbox', async () => {
+      const [a, b] = pair();
+      await a.record({ conversation: 'c', kind: 'fix_started', fix: 'f' });
+      await b.record({ conversation: 'c', kind: 'resolved', fix: 'f' });
+      await a.addToInbox({ conversation: 'c', text: 'hmm', reason: 'fallback', readings: [] });
+      expect((await b.events('c')).map((e) => e.kind)).toEqual(['fix_started', 'resolved']);
+      const [item] = await b.inbox('open');
+      expect(await b.review(item!.id, 'dismiss')).toBe(true);
+      expect(await a.inbox('dismissed')).toHaveLength(1);
+    });
 
-  it('deletes what is older than the retention, and a conversation\'s texts on request', () => {
-    journeys();
-    store.addToInbox({ conversation: 'e', text: 'old words', reason: 'fallback', readings: [], at: '2026-01-01T00:00:00.000Z' });
-    store.addToInbox({ conversation: 'e', text: 'new words', reason: 'fallback', readings: [] });
-    store.recordCsat({ conversation: 'e', score: 3, comment: 'meh', after: 'handoff' });
-    expect(store.deleteOlderThan(DAY.since)).toBe(2);
-    expect(store.events('z')).toEqual([]);
-    expect(store.deleteConversationText('e')).toBe(2);
-    expect(store.inbox('open')).toEqual([]);
-    expect(store.csatIn({ since: '2000-01-01', until: '2100-01-01' })[0]!.comment).toBeNull();
-  });
+    it('take one rating per conversation when both record one at once', async () => {
+      const [a, b] = pair();
+      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).recordCsat({ conversation: 'c', score: 1 + (i % 5), after: 'fix' })));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await a.csatIn({ since: '2000-01-01', until: '2100-01-01' })).toHaveLength(1);
+    });
 
-  it('exports the same figures as CSV and terminal tables', () => {
-    journeys();
-    const f = computeFigures(store, DAY);
-    const csv = toCsv(f).trim().split('\r\n');
-    expect(csv[0]).toBe('section,fix,step,metric,value,since,until');
-    expect(csv).toHaveLength(figureRows(f).length + 1);
-    expect(csv).toContain(`outcome,,,android,1,${DAY.since},${DAY.until}`);
-    expect(formatTables(f)).toMatch(/storage\s+2\s+1\s+0\s+0\s+50\.0%/);
+    it('let one of them put the rating question when both would at once', async () => {
+      const [a, b] = pair();
+      const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).claimCsatQuestion('c')));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('mark an idle conversation abandoned once when both run the pass at once', async () => {
+      const [a, b] = pair();
+      for (let i = 0; i < 20; i++) await a.record({ conversation: `c${i}`, kind: 'step_reached', fix: 'f', step: 's', at: '2026-11-01T00:00:00.000Z' });
+      const idle = '2026-11-01T01:00:00.000Z';
+      const marked = await Promise.all([a.markAbandoned(idle), b.markAbandoned(idle), a.markAbandoned(idle), b.markAbandoned(idle)]);
+      expect(marked.reduce((x, y) => x + y, 0)).toBe(20);
+      expect((await b.events('c7')).map((e) => e.kind)).toEqual(['step_reached', 'abandoned']);
+    });
+
+    it('keep stores with different prefixes apart', async () => {
+      const a = new RedisInsightsStore(client(), `apart${++n}:`);
+      const b = new RedisInsightsStore(client(), `apart${++n}:`);
+      await a.record({ conversation: 'c', kind: 'escalated' });
+      expect(await b.events('c')).toEqual([]);
+    });
   });
 });

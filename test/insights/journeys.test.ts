@@ -26,8 +26,8 @@ describe('insights recorded from real conversations', () => {
     await bot.close();
   });
   const key = (c: Conversation) => `emulator:${c.id}`;
-  const events = (c: Conversation): StoredEvent[] => bot.app.insights.events(key(c));
-  const kinds = (c: Conversation) => events(c).map((e) => e.kind);
+  const events = (c: Conversation): Promise<StoredEvent[]> => bot.app.insights.events(key(c));
+  const kinds = async (c: Conversation) => (await events(c)).map((e) => e.kind);
 
   /** Answers every step "done" and every "working now?" with "no", until the bot stops offering buttons or says `until`. */
   async function failEverything(c: Conversation, first: string, until: string): Promise<string> {
@@ -51,9 +51,9 @@ describe('insights recorded from real conversations', () => {
     expect((await c.say('4')).text).toContain(text.csat_comment_ask);
     expect((await c.say('quick and clear. write to me at jane.doe@example.com or +44 7700 900123')).text).toContain(text.csat_thanks);
 
-    expect(kinds(c)).toEqual(['fix_started', 'step_reached', 'resolved']);
-    expect(events(c)[2]).toMatchObject({ kind: 'resolved', fix: 'icloud-storage' });
-    const rating = bot.app.insights.csatIn(ALL_TIME).find((r) => r.conversation === key(c))!;
+    expect(await kinds(c)).toEqual(['fix_started', 'step_reached', 'resolved']);
+    expect((await events(c))[2]).toMatchObject({ kind: 'resolved', fix: 'icloud-storage' });
+    const rating = (await bot.app.insights.csatIn(ALL_TIME)).find((r) => r.conversation === key(c))!;
     expect(rating).toMatchObject({ score: 4, after: 'fix', comment: 'quick and clear. write to me at [email] or [phone]' });
 
     // Another fix solved in the same conversation: no second question.
@@ -66,11 +66,11 @@ describe('insights recorded from real conversations', () => {
     const c = new Conversation(bot.channel);
     await c.join();
     await c.say('how do i back up whatsapp manually');
-    const stepEvent = events(c).find((e) => e.kind === 'step_reached')!;
+    const stepEvent = (await events(c)).find((e) => e.kind === 'step_reached')!;
     await c.say("i can't find it");
-    expect(events(c).at(-1)).toMatchObject({ kind: 'cant_find', fix: stepEvent.fix, step: stepEvent.step });
-    bot.app.insights.markAbandoned(new Date(Date.now() + 60_000).toISOString());
-    expect(events(c).at(-1)).toMatchObject({ kind: 'abandoned', fix: stepEvent.fix, step: stepEvent.step });
+    expect((await events(c)).at(-1)).toMatchObject({ kind: 'cant_find', fix: stepEvent.fix, step: stepEvent.step });
+    await bot.app.insights.markAbandoned(new Date(Date.now() + 60_000).toISOString());
+    expect((await events(c)).at(-1)).toMatchObject({ kind: 'abandoned', fix: stepEvent.fix, step: stepEvent.step });
   });
 
   test('every fix failing is escalated; Android, out of scope and a hand-off are recorded as such', async () => {
@@ -78,24 +78,24 @@ describe('insights recorded from real conversations', () => {
     await escalated.join();
     await failEverything(escalated, 'my whatsapp backup is not working', text.handoff_offer_escalation!);
     await escalated.say('no thanks');
-    expect(kinds(escalated).filter((k) => k === 'fix_failed')).toHaveLength(8);
-    expect(kinds(escalated)).toContain('escalated');
+    expect((await kinds(escalated)).filter((k) => k === 'fix_failed')).toHaveLength(8);
+    expect(await kinds(escalated)).toContain('escalated');
 
     const android = new Conversation(bot.channel);
     await android.join();
     expect((await android.say('my samsung galaxy will not back up whatsapp')).text).toContain(text.android);
-    expect(kinds(android)).toEqual(['android']);
+    expect(await kinds(android)).toEqual(['android']);
 
     const weather = new Conversation(bot.channel);
     await weather.join();
     await weather.say("what's the weather like in paris tomorrow");
-    expect(kinds(weather)).toEqual(['out_of_scope']);
+    expect(await kinds(weather)).toEqual(['out_of_scope']);
 
     const person = new Conversation(bot.channel);
     await person.join();
     await person.say('talk to a person');
     await person.say('yes please');
-    expect(kinds(person)).toEqual(['handed_off']);
+    expect(await kinds(person)).toEqual(['handed_off']);
   });
 
   test('messages the bot did not understand reach the inbox, a rephrasing marks them, and the figures equal the events', async () => {
@@ -104,7 +104,7 @@ describe('insights recorded from real conversations', () => {
     // Vague enough that the classifier's best reading is under the ask threshold (checked when written).
     expect((await c.say("it's the thing")).text).toContain(text.fallback);
     await c.say('my whatsapp chats are not backing up to icloud');
-    const item = bot.app.insights.inbox('open').find((i) => i.conversation === key(c))!;
+    const item = (await bot.app.insights.inbox('open')).find((i) => i.conversation === key(c))!;
     expect(item).toMatchObject({ text: "it's the thing", reason: 'rephrased' });
     expect(item.readings[0]!.name).toBe('backup_not_working');
 
@@ -112,13 +112,13 @@ describe('insights recorded from real conversations', () => {
     const unsure = new Conversation(bot.channel);
     await unsure.join();
     expect((await unsure.say('purple elephant backup storage restart')).text).toContain(text.clarify);
-    expect(bot.app.insights.inbox('open').find((i) => i.conversation === key(unsure))).toMatchObject({ reason: 'below_route' });
+    expect((await bot.app.insights.inbox('open')).find((i) => i.conversation === key(unsure))).toMatchObject({ reason: 'below_route' });
 
-    const all = bot.app.insights.eventsIn(ALL_TIME);
+    const all = await bot.app.insights.eventsIn(ALL_TIME);
     const lastOutcome = new Map<string, string>();
     for (const e of all) if (['resolved', 'escalated', 'handed_off', 'abandoned', 'out_of_scope', 'android'].includes(e.kind)) lastOutcome.set(e.conversation, e.kind);
     const count = (kind: string) => [...lastOutcome.values()].filter((k) => k === kind).length;
-    const figures = computeFigures(bot.app.insights, ALL_TIME);
+    const figures = await computeFigures(bot.app.insights, ALL_TIME);
     expect(figures.outcomes).toEqual({
       resolved: count('resolved'),
       escalated: count('escalated'),
@@ -143,12 +143,12 @@ describe('insights recorded from real conversations', () => {
       expect(stored()).toContain('[email]');
       expect(stored()).not.toContain('jane.doe@example.com');
       expect(stored()).not.toContain('07700 900123');
-      expect(bot.app.insights.inbox('open').some((i) => i.conversation === key(c))).toBe(true);
+      expect((await bot.app.insights.inbox('open')).some((i) => i.conversation === key(c))).toBe(true);
 
       expect((await c.say('Delete my data!')).text).toBe(text.data_deleted);
       expect(stored()).not.toContain('hi, i am');
       expect(stored()).not.toContain("it's the thing");
-      expect(bot.app.insights.inbox('open').some((i) => i.conversation === key(c))).toBe(false);
+      expect((await bot.app.insights.inbox('open')).some((i) => i.conversation === key(c))).toBe(false);
     } finally {
       db.close();
     }
@@ -169,10 +169,10 @@ describe('the understanding inbox, round trip', () => {
       const c = new Conversation(bot.channel);
       await c.join();
       expect((await c.say(UNSURE)).text).toContain(text.clarify);
-      const item = bot.app.insights.inbox('open').find((i) => i.text === UNSURE)!;
+      const item = (await bot.app.insights.inbox('open')).find((i) => i.text === UNSURE)!;
       expect(item.reason).toBe('below_route');
-      expect(bot.app.insights.review(item.id, { label: 'exclude_videos', by: 'reviewer' })).toBe(true);
-      expect(importLabelled(bot.app.insights, intentsDir).imported).toEqual([expect.objectContaining({ intent: 'exclude_videos', text: UNSURE })]);
+      expect(await bot.app.insights.review(item.id, { label: 'exclude_videos', by: 'reviewer' })).toBe(true);
+      expect((await importLabelled(bot.app.insights, intentsDir)).imported).toEqual([expect.objectContaining({ intent: 'exclude_videos', text: UNSURE })]);
       await bot.close();
 
       bot = await startBot({ dataDir, env: { INTENTS_DIR: intentsDir } });
