@@ -73,6 +73,9 @@ describe('hand-off across two instances on Redis', () => {
     const queue = await alexOnB.call('GET', '/agent/api/queue');
     expect((queue.body.waiting as Array<{ id: string; position: number }>).map((v) => [v.id, v.position])).toEqual([[handoffId, 1]]);
     expect((await alexOnB.call('GET', `/agent/api/handoffs/${handoffId}`)).body).toMatchObject({ id: handoffId, state: 'waiting', userName: 'User', summary: { firstMessage: 'talk to a person' } });
+    // The transcript store is shared too: the agent on B reads what the user said to A.
+    const detail = (await alexOnB.call('GET', `/agent/api/handoffs/${handoffId}`)).body as { transcript: Array<{ from: string; text?: string }> };
+    expect(detail.transcript).toEqual(expect.arrayContaining([expect.objectContaining({ from: 'user', text: 'talk to a person' })]));
 
     // Accepted on B: the user on A hears who joined; the agent's line reaches the user; the user's line reaches B's stream.
     expect((await alexOnB.call('POST', `/agent/api/handoffs/${handoffId}/accept`)).status).toBe(200);
