@@ -1,9 +1,7 @@
 import Database from 'better-sqlite3';
-import Redis from 'ioredis';
 import { RedisInsightsStore } from '../../src/insights/redis-insights-store';
 import { SqliteInsightsStore } from '../../src/insights/sqlite-insights-store';
-import { closeClients, startRedis } from '../support/redis-server';
-import type { RunningRedis } from '../support/redis-server';
+import { useTestRedis } from '../support/redis-server';
 import { describeInsightsStoreContract } from './insights-store-contract';
 
 describe('SqliteInsightsStore', () => {
@@ -20,30 +18,16 @@ describe('SqliteInsightsStore', () => {
 });
 
 describe('RedisInsightsStore (a real redis-server of its own)', () => {
-  let server: RunningRedis;
-  const clients: Redis[] = [];
-  let n = 0;
-  const client = (): Redis => {
-    const redis = new Redis(server.url);
-    clients.push(redis);
-    return redis;
-  };
-  beforeAll(async () => {
-    server = await startRedis();
-  });
-  afterAll(async () => {
-    await closeClients(clients);
-    await server.stop();
-  });
+  const { client, freshPrefix } = useTestRedis();
 
   describe('the insights store contract', () => {
     // Each test gets its own prefix: an empty store without flushing the server.
-    describeInsightsStoreContract(async () => new RedisInsightsStore(client(), `t${++n}:`));
+    describeInsightsStoreContract(async () => new RedisInsightsStore(client(), freshPrefix()));
   });
 
   describe('two instances (two clients) on one Redis', () => {
     const pair = (): [RedisInsightsStore, RedisInsightsStore] => {
-      const prefix = `pair${++n}:`;
+      const prefix = freshPrefix('pair');
       return [new RedisInsightsStore(client(), prefix), new RedisInsightsStore(client(), prefix)];
     };
 
@@ -81,8 +65,8 @@ describe('RedisInsightsStore (a real redis-server of its own)', () => {
     });
 
     it('keep stores with different prefixes apart', async () => {
-      const a = new RedisInsightsStore(client(), `apart${++n}:`);
-      const b = new RedisInsightsStore(client(), `apart${++n}:`);
+      const a = new RedisInsightsStore(client(), freshPrefix('apart'));
+      const b = new RedisInsightsStore(client(), freshPrefix('apart'));
       await a.record({ conversation: 'c', kind: 'escalated' });
       expect(await b.events('c')).toEqual([]);
     });

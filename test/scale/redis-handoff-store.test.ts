@@ -1,4 +1,3 @@
-import Redis from 'ioredis';
 import type { AgentSessions } from '../../src/handoff/agent-sessions';
 import type { ChatwootOutbox } from '../../src/handoff/desks/chatwoot/outbox';
 import { RedisChatwootOutbox } from '../../src/handoff/desks/chatwoot/redis-outbox';
@@ -8,25 +7,10 @@ import { RedisHandoffStore } from '../../src/handoff/redis-handoff-store';
 import { RedisLoginThrottle } from '../../src/handoff/redis-login-throttle';
 import { describeChatwootOutboxContract } from '../handoff/desks/chatwoot-outbox-contract';
 import { describeHandoffStoreContract, describeSessionsContract, describeThrottleContract } from '../handoff/handoff-store-contract';
-import { closeClients, startRedis } from '../support/redis-server';
-import type { RunningRedis } from '../support/redis-server';
+import { useTestRedis } from '../support/redis-server';
 
 describe('the hand-off stores on Redis (a real redis-server of its own)', () => {
-  let server: RunningRedis;
-  const clients: Redis[] = [];
-  let n = 0;
-  const client = (): Redis => {
-    const redis = new Redis(server.url);
-    clients.push(redis);
-    return redis;
-  };
-  beforeAll(async () => {
-    server = await startRedis();
-  });
-  afterAll(async () => {
-    await closeClients(clients);
-    await server.stop();
-  });
+  const { client, freshPrefix } = useTestRedis();
 
   // Each test gets its own prefix (empty stores without flushing); a twin is another connection on the same prefix: another instance.
   const prefixes = new WeakMap<object, string>();
@@ -35,7 +19,7 @@ describe('the hand-off stores on Redis (a real redis-server of its own)', () => 
   describe('RedisHandoffStore', () =>
     describeHandoffStoreContract(
       async (clock) => {
-        const prefix = `t${++n}:`;
+        const prefix = freshPrefix();
         return owned(new RedisHandoffStore({ redis: client(), prefix, now: clock.now }), prefix);
       },
       async (store, clock) => new RedisHandoffStore({ redis: client(), prefix: prefixes.get(store)!, now: clock.now }),
@@ -44,7 +28,7 @@ describe('the hand-off stores on Redis (a real redis-server of its own)', () => 
   describe('RedisAgentSessions', () =>
     describeSessionsContract(
       async (now) => {
-        const prefix = `t${++n}:`;
+        const prefix = freshPrefix();
         return owned(new RedisAgentSessions(client(), prefix, now), prefix);
       },
       async (sessions: AgentSessions, now) => new RedisAgentSessions(client(), prefixes.get(sessions)!, now),
@@ -53,7 +37,7 @@ describe('the hand-off stores on Redis (a real redis-server of its own)', () => 
   describe('RedisLoginThrottle', () =>
     describeThrottleContract(
       async (now) => {
-        const prefix = `t${++n}:`;
+        const prefix = freshPrefix();
         return owned(new RedisLoginThrottle(client(), prefix, now), prefix);
       },
       async (throttle: LoginThrottle, now) => new RedisLoginThrottle(client(), prefixes.get(throttle)!, now),
@@ -62,14 +46,14 @@ describe('the hand-off stores on Redis (a real redis-server of its own)', () => 
   describe('RedisChatwootOutbox', () => {
     describeChatwootOutboxContract(
       async () => {
-        const prefix = `t${++n}:`;
+        const prefix = freshPrefix();
         return owned(new RedisChatwootOutbox(client(), prefix), prefix);
       },
       async (outbox: ChatwootOutbox) => new RedisChatwootOutbox(client(), prefixes.get(outbox)!),
     );
 
     it('lets one instance at a time deliver a hand-off\'s items; another waits for the release, or gives up', async () => {
-      const prefix = `t${++n}:`;
+      const prefix = freshPrefix();
       const [a, b] = [new RedisChatwootOutbox(client(), prefix), new RedisChatwootOutbox(client(), prefix)];
       const held = await a.hold('h1', 0);
       expect(held).toBeDefined();

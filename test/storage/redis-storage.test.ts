@@ -1,29 +1,13 @@
-import Redis from 'ioredis';
 import { RedisStorage } from '../../src/storage/redis-storage';
-import { closeClients, startRedis } from '../support/redis-server';
-import type { RunningRedis } from '../support/redis-server';
+import { useTestRedis } from '../support/redis-server';
 import { describeStorageContract } from './storage-contract';
 
 describe('RedisStorage (a real redis-server of its own)', () => {
-  let server: RunningRedis;
-  const clients: Redis[] = [];
-  let n = 0;
-  const client = (): Redis => {
-    const redis = new Redis(server.url);
-    clients.push(redis);
-    return redis;
-  };
-  beforeAll(async () => {
-    server = await startRedis();
-  });
-  afterAll(async () => {
-    await closeClients(clients);
-    await server.stop();
-  });
+  const { client, freshPrefix } = useTestRedis();
 
   describe('the storage contract', () => {
     // Each test gets its own prefix: an empty store without flushing the server.
-    describeStorageContract(async () => new RedisStorage({ redis: client(), prefix: `t${++n}:` }));
+    describeStorageContract(async () => new RedisStorage({ redis: client(), prefix: freshPrefix() }));
   });
 
   it('shows a second client (another bot instance) what the first wrote, and enforces eTags between them', async () => {

@@ -1,34 +1,18 @@
 import type { Activity } from 'botbuilder-core';
-import Redis from 'ioredis';
 import { RedisTranscriptStore } from '../../src/storage/redis-transcript-store';
-import { closeClients, startRedis } from '../support/redis-server';
-import type { RunningRedis } from '../support/redis-server';
+import { useTestRedis } from '../support/redis-server';
 import { describeTranscriptStoreContract } from './transcript-store-contract';
 
 describe('RedisTranscriptStore (a real redis-server of its own)', () => {
-  let server: RunningRedis;
-  const clients: Redis[] = [];
-  let n = 0;
-  const client = (): Redis => {
-    const redis = new Redis(server.url);
-    clients.push(redis);
-    return redis;
-  };
-  beforeAll(async () => {
-    server = await startRedis();
-  });
-  afterAll(async () => {
-    await closeClients(clients);
-    await server.stop();
-  });
+  const { client, freshPrefix } = useTestRedis();
 
   describe('the transcript store contract', () => {
     // Each test gets its own prefix: an empty store without flushing the server.
-    describeTranscriptStoreContract(async () => new RedisTranscriptStore(client(), `t${++n}:`));
+    describeTranscriptStoreContract(async () => new RedisTranscriptStore(client(), freshPrefix()));
   });
 
   it('shows one instance what another logged, and lets it delete it', async () => {
-    const prefix = `pair${++n}:`;
+    const prefix = freshPrefix('pair');
     const [a, b] = [new RedisTranscriptStore(client(), prefix), new RedisTranscriptStore(client(), prefix)];
     const say = (store: RedisTranscriptStore, text: string) => store.logActivity({ type: 'message', text, channelId: 'test', conversation: { id: 'c' }, from: { id: 'u' } } as Activity);
     await say(a, 'on A');

@@ -91,3 +91,39 @@ export async function startRedis(): Promise<RunningRedis> {
     },
   };
 }
+
+export interface TestRedis {
+  /** A client on the file's redis-server, closed after the file's tests. */
+  client(): Redis;
+  /** A key prefix no other test of the file uses (`label` + a number): an empty store without flushing the server. */
+  freshPrefix(label?: string): string;
+  /** The running server (for outage tests: kill, restart). */
+  server(): RunningRedis;
+}
+
+/** A redis-server of the test file's own, started in beforeAll and stopped (with its clients) in afterAll. */
+export function useTestRedis(): TestRedis {
+  let running: RunningRedis | undefined;
+  const clients: Redis[] = [];
+  let n = 0;
+  beforeAll(async () => {
+    running = await startRedis();
+  });
+  afterAll(async () => {
+    await closeClients(clients);
+    await running?.stop();
+  });
+  const server = (): RunningRedis => {
+    if (!running) throw new Error('the test redis-server is not running (beforeAll failed?)');
+    return running;
+  };
+  return {
+    server,
+    client() {
+      const redis = new Redis(server().url);
+      clients.push(redis);
+      return redis;
+    },
+    freshPrefix: (label = 't') => `${label}${++n}:`,
+  };
+}
