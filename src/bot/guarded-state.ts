@@ -86,18 +86,23 @@ async function saveGuarded(state: BotState, context: TurnContext, force: boolean
  * without the user seeing its replies twice.
  */
 export async function changedSinceRead(states: readonly BotState[], context: TurnContext): Promise<string | undefined> {
-  const read: Array<{ key: string; eTag: string | undefined; storage: Storage }> = [];
+  // The eTag each read state had, grouped by store: one read per store (the bot's states share one), not one per state.
+  const byStorage = new Map<Storage, Map<string, string | undefined>>();
   for (const state of states) {
     const cached = cachedOf(state, context);
     if (!cached?.state) continue;
     const { storage, storageKey } = internals(state);
     const eTag = cached.state.eTag;
-    read.push({ key: await storageKey(context), eTag: typeof eTag === 'string' && eTag !== '*' ? eTag : undefined, storage });
+    const read = byStorage.get(storage) ?? new Map<string, string | undefined>();
+    read.set(await storageKey(context), typeof eTag === 'string' && eTag !== '*' ? eTag : undefined);
+    byStorage.set(storage, read);
   }
-  for (const { key, eTag, storage } of read) {
-    const now = (await storage.read([key]))[key] as StoreItem | undefined;
-    const nowETag = typeof now?.eTag === 'string' ? now.eTag : undefined;
-    if (nowETag !== eTag) return key;
+  for (const [storage, read] of byStorage) {
+    const now = await storage.read([...read.keys()]);
+    for (const [key, eTag] of read) {
+      const nowETag = (now[key] as StoreItem | undefined)?.eTag;
+      if ((typeof nowETag === 'string' ? nowETag : undefined) !== eTag) return key;
+    }
   }
   return undefined;
 }
