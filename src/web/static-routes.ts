@@ -22,12 +22,13 @@ interface Asset {
 
 export const WEBCHAT_PATH = '/webchat/webchat.js';
 export const PAGE_KIT_PATH = '/shared/page-kit.js';
+export const PAGE_KIT_STYLE_PATH = '/shared/page-kit.css';
 
 /** GET / (the demo page), /widget.js (the embed script) and Web Chat's bundle. */
 export function registerWebRoutes(server: Server, options: WebRoutesOptions = {}): void {
   const publicDir = options.publicDir ?? join(PROJECT_ROOT, 'src', 'web', 'public');
   const bundle = options.webChatBundle ?? webChatBundlePath();
-  for (const file of [join(publicDir, 'index.html'), join(publicDir, 'widget.js'), join(publicDir, 'shared', 'page-kit.js'), bundle]) {
+  for (const file of [join(publicDir, 'index.html'), join(publicDir, 'widget.js'), join(publicDir, 'shared', 'page-kit.js'), join(publicDir, 'shared', 'page-kit.css'), bundle]) {
     if (!existsSync(file)) throw new Error(`web widget: missing ${file}`);
   }
   // Short cache for our own files (they change with deploys); a day for Web Chat's versioned bundle.
@@ -51,8 +52,9 @@ export function registerWebRoutes(server: Server, options: WebRoutesOptions = {}
   server.get('/', serve(join(publicDir, 'index.html'), 'text/html; charset=utf-8', 'no-cache'));
   server.get('/widget.js', serve(join(publicDir, 'widget.js'), 'text/javascript; charset=utf-8', 'public, max-age=300'));
   server.get(WEBCHAT_PATH, serve(bundle, 'text/javascript; charset=utf-8', 'public, max-age=86400'));
-  // What the agent console and the insights dashboard share (elements as text only, the API call).
+  // What the agent console and the insights dashboard share (elements as text only, the API call; the palette).
   server.get(PAGE_KIT_PATH, serve(join(publicDir, 'shared', 'page-kit.js'), 'text/javascript; charset=utf-8', 'no-cache'));
+  server.get(PAGE_KIT_STYLE_PATH, serve(join(publicDir, 'shared', 'page-kit.css'), 'text/css; charset=utf-8', 'no-cache'));
 }
 
 function load(file: string, type: string, cache: string): Asset {
