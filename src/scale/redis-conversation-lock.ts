@@ -10,7 +10,8 @@ import type { ConversationLock } from '../bot/conversation-lock';
  * and hands on (serving + 1) when done. If the instance holding the lease
  * dies, the lease runs out; a waiter that has seen the same ticket served with
  * no lease for a whole lease period skips it, so one killed instance delays a
- * conversation by at most one lease and never blocks it. A turn that gives up
+ * conversation by at most two lease periods (what was left of its lease, then
+ * one whole period with none) and never blocks it. A turn that gives up
  * waiting marks its ticket abandoned, and the queue steps over it.
  *
  * The lease is not a guarantee on its own (a paused process can outlive it):
