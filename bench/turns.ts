@@ -197,29 +197,38 @@ async function directLine(o: { rounds: number; duration: number; users: number; 
   const agent = new Agent({ connections: o.connections * 2, keepAliveTimeout: 10_000 });
   try {
     const [echo] = await referenceBots(o.children, ['echo-bot.js']);
-    const bot = await startThisBot(
-      { DATA_DIR: join(o.dataDir, 'directline'), APPLE_STATUS_URL: apple.appleUrl, DIRECT_LINE_BUILTIN_SECRET: 'bench-builtin-secret-0123456789abcdef0123456789', DIRECT_LINE_TOKEN_RATE_PER_MINUTE: '10000' },
-      profileArgs('directline'),
-    );
-    o.children.push(bot.child);
+    const env = { APPLE_STATUS_URL: apple.appleUrl, DIRECT_LINE_BUILTIN_SECRET: 'bench-builtin-secret-0123456789abcdef0123456789', DIRECT_LINE_TOKEN_RATE_PER_MINUTE: '10000' };
+    const baseline = textOption('baseline');
+    const bots: Array<{ name: string; url: string; child: ChildProcess; runs: Array<JourneyFigures & { cpuMs: number; rss: number }> }> = [];
+    for (const [name, root] of [...(baseline ? [[`baseline: ${baseline}`, baseline]] : []), ['this bot, built-in Direct Line (WebSocket)', ROOT]] as const) {
+      const bot = await startThisBot({ ...env, DATA_DIR: join(o.dataDir, `directline-${bots.length}`) }, root === ROOT ? profileArgs('directline') : [], root);
+      o.children.push(bot.child);
+      bots.push({ name, ...bot, runs: [] });
+      await runJourneys(Math.min(40, o.users), o.connections, directLineTransport(bot.url, agent));
+    }
     const echoFigures: Figures[] = [];
-    const dl: Array<JourneyFigures & { rss: number }> = [];
     await load(echo!, fakeConnector, { duration: 1, connections: o.connections, conversations: o.conversations, run: 'warm' });
-    await runJourneys(Math.min(40, o.users), o.connections, directLineTransport(bot.url, agent));
     for (let r = 0; r < o.rounds; r++) {
       const e = await load(echo!, fakeConnector, { duration: o.duration, connections: o.connections, conversations: o.conversations, run: `r${r}` });
       echoFigures.push(e);
-      console.log(`round ${r + 1} · ${echo!.name}: ${e.turnsPerSecond.toFixed(0)} turns/s, p50 ${e.p50} ms, p99 ${e.p99} ms, errors ${e.errors}`);
-      const f = await runJourneys(o.users, o.connections, directLineTransport(bot.url, agent));
-      dl.push({ ...f, rss: rssMb(bot.child.pid!) });
-      console.log(`round ${r + 1} · this bot over the built-in Direct Line: ${describe(f)}`);
+      console.log(`round ${r + 1} · ${echo!.name}: ${e.turnsPerSecond.toFixed(0)} turns/s, p50 ${e.p50} ms, p99 ${e.p99} ms, CPU ${e.cpuMs.toFixed(2)} ms/turn, errors ${e.errors}`);
+      for (const bot of bots) {
+        const cpuBefore = cpuSeconds(bot.child.pid!);
+        const f = await runJourneys(o.users, o.connections, directLineTransport(bot.url, agent));
+        const cpuMs = ((cpuSeconds(bot.child.pid!) - cpuBefore) * 1000) / Math.max(1, f.turns);
+        bot.runs.push({ ...f, cpuMs, rss: rssMb(bot.child.pid!) });
+        console.log(`round ${r + 1} · ${bot.name}: ${describe(f)}, CPU ${cpuMs.toFixed(2)} ms/turn`);
+      }
     }
     const echoTps = median(echoFigures.map((f) => f.turnsPerSecond));
-    console.log(`\n| server (median of ${o.rounds} rounds) | load | turns/s | p50 | p95 | p99 | RSS | × echo turns/s | errors |`);
-    console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
-    console.log(`| ${echo!.name} | autocannon, ${o.connections} connections | ${echoTps.toFixed(0)} | ${median(echoFigures.map((f) => f.p50))} ms | – | ${median(echoFigures.map((f) => f.p99))} ms | ${Math.max(...echoFigures.map((f) => f.rss)).toFixed(0)} MB | 1.00 | ${echoFigures.reduce((n, f) => n + f.errors, 0)} |`);
-    const tps = median(dl.map((f) => f.turnsPerSecond));
-    console.log(`| this bot, built-in Direct Line (WebSocket) | ${o.users} typed journeys, ${o.connections} users at a time | ${tps.toFixed(0)} | ${median(dl.map((f) => f.p50))} ms | ${median(dl.map((f) => f.p95))} ms | ${median(dl.map((f) => f.p99))} ms | ${Math.max(...dl.map((f) => f.rss)).toFixed(0)} MB | ${(tps / echoTps).toFixed(2)} | ${dl.reduce((n, f) => n + f.errors, 0)} failed journeys |`);
+    const ms = (x: number) => `${Math.round(x * 10) / 10} ms`;
+    console.log(`\n| server (median of ${o.rounds} rounds) | load | turns/s | p50 | p95 | p99 | RSS | CPU per turn | × echo turns/s | errors |`);
+    console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log(`| ${echo!.name} | autocannon, ${o.connections} connections | ${echoTps.toFixed(0)} | ${ms(median(echoFigures.map((f) => f.p50)))} | – | ${ms(median(echoFigures.map((f) => f.p99)))} | ${Math.max(...echoFigures.map((f) => f.rss)).toFixed(0)} MB | ${median(echoFigures.map((f) => f.cpuMs)).toFixed(2)} ms | 1.00 | ${echoFigures.reduce((n, f) => n + f.errors, 0)} |`);
+    for (const b of bots) {
+      const m = (k: 'turnsPerSecond' | 'p50' | 'p95' | 'p99' | 'cpuMs') => median(b.runs.map((f) => f[k]));
+      console.log(`| ${b.name} | ${o.users} typed journeys, ${o.connections} users at a time | ${m('turnsPerSecond').toFixed(0)} | ${ms(m('p50'))} | ${ms(m('p95'))} | ${ms(m('p99'))} | ${Math.max(...b.runs.map((f) => f.rss)).toFixed(0)} MB | ${m('cpuMs').toFixed(2)} ms | ${(m('turnsPerSecond') / echoTps).toFixed(2)} | ${b.runs.reduce((n, f) => n + f.errors, 0)} failed journeys |`);
+    }
     await stopAll(o.children.splice(0));
   } finally {
     await agent.close();

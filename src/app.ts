@@ -35,6 +35,7 @@ import { createMetrics } from './server/metrics';
 import type { Metrics } from './server/metrics';
 import { createServiceUrlPolicy } from './server/service-url-policy';
 import { createTurnTracker } from './server/turn-tracker';
+import { createTurnRunner } from './server/turn-runner';
 import { AppleStatusClient } from './status';
 import { SqliteStorage } from './storage';
 import type { Storage } from 'botbuilder';
@@ -162,14 +163,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     },
   });
 
-  const adapter = new BotEdgeAdapter(
-    new ReusingBotFrameworkAuthentication({
-      MicrosoftAppId: config.auth.appId,
-      MicrosoftAppPassword: config.auth.appPassword,
-      MicrosoftAppType: config.auth.appType,
-      MicrosoftAppTenantId: config.auth.tenantId,
-    }),
-  );
+  const botAuthentication = new ReusingBotFrameworkAuthentication({
+    MicrosoftAppId: config.auth.appId,
+    MicrosoftAppPassword: config.auth.appPassword,
+    MicrosoftAppType: config.auth.appType,
+    MicrosoftAppTenantId: config.auth.tenantId,
+  });
+  const adapter = new BotEdgeAdapter(botAuthentication);
   for (const m of middleware) adapter.use(m);
   adapter.onTurnError = createTurnErrorHandler({
     log,
@@ -196,15 +196,14 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   let draining = false;
   let baseUrl = ''; // known after listen(), kept through shutdown (when the server no longer has an address)
   const ownUrl = () => baseUrl;
+  const runTurn = createTurnRunner({ adapter, runTurn: (context) => bot.run(context), turns, metrics, log });
   const server: Server = createServer({
-    adapter,
-    runTurn: (context) => bot.run(context),
+    runTurn,
     nlu,
     log,
     authOn: Boolean(config.auth.appId),
     serviceUrls: createServiceUrlPolicy({ allowed: config.allowedServiceUrls, selfUrl: ownUrl }),
     publicUrl: config.directLine.publicUrl,
-    turns,
     metrics,
     health: () => ({ version, content: content.hash, fixes: content.fixes.length }),
     ready: async () => {
@@ -243,15 +242,22 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   });
   handoff.desks.registerRoutes(server, log);
   // REDIS_URL: one connection set for this instance, shared by everything several instances must share.
-  const directLine = setUpDirectLine(server, { config, log, selfUrl: ownUrl, redis });
+  // Its turns run in this process: no HTTP between the widget's Direct Line and the bot, either way.
+  const directLine = setUpDirectLine(server, {
+    config,
+    log,
+    selfUrl: ownUrl,
+    redis,
+    inProcess: { deliver: (activity) => runTurn(activity, ''), connectors: botAuthentication },
+  });
 
   let closing: Promise<boolean> | undefined;
   const shutDown = async (drainMs: number): Promise<boolean> => {
     draining = true;
     const http = server.server;
     const closed = new Promise<void>((resolve) => http.once('close', () => resolve()));
-    // The built-in Direct Line first: it refuses new turns and finishes its queued ones, which reach the
-    // bot over this server's own /api/messages, so the server must still accept connections meanwhile.
+    // The built-in Direct Line first: it refuses new turns and finishes its queued ones. Replies made on
+    // other instances reach its connector route over HTTP, so the server must still accept connections meanwhile.
     await directLine.close();
     // Then stop accepting connections but keep the open ones (net's close, not http's, which would also drop
     // idle keep-alive connections): requests on them get answers with `Connection: close`, /readyz a 503.
@@ -296,7 +302,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   };
 }
 
-/** How this machine reaches the server (the built-in Direct Line posts to its own /api/messages): loopback for wildcard binds. */
+/** How this machine reaches the server (the built-in Direct Line's serviceUrl names it): loopback for wildcard binds. */
 function selfUrl(server: Server): string {
   const { address, port } = server.address() as AddressInfo;
   const host = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;

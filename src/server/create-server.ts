@@ -1,13 +1,11 @@
 import restify from 'restify';
 import type { Next, Request, Response, Server } from 'restify';
-import type { TurnContext } from 'botbuilder-core';
 import type { Logger } from '../log';
 import type { Nlu } from '../nlu/types';
 import { assertActivityShape } from './activity-shape';
 import { BotEdgeAdapter } from './bot-framework-edge';
 import { assertSameOrigin } from './cross-site';
 import { asHttpError, markAnswered, sendError } from './error-boundary';
-import { TurnNotCompletedError } from '../bot/turn-failure';
 import { HttpError } from './http-error';
 import type { ErrorCode } from './http-error';
 import { jsonBody } from './json-body';
@@ -15,11 +13,11 @@ import type { Metrics } from './metrics';
 import { guardHttpServer } from './request-guard';
 import { routeHandler } from './route-handler';
 import type { ServiceUrlPolicy } from './service-url-policy';
-import type { TurnTracker } from './turn-tracker';
+import type { TurnRunner } from './turn-runner';
 
 export interface ServerDeps {
-  adapter: BotEdgeAdapter;
-  runTurn: (context: TurnContext) => Promise<void>;
+  /** Runs an activity's turn (the same runner serves the built-in Direct Line). */
+  runTurn: TurnRunner;
   nlu: Nlu;
   /** Bot Framework auth on (MicrosoftAppId set): tokens are checked, serviceUrl is not restricted. */
   authOn: boolean;
@@ -27,7 +25,6 @@ export interface ServerDeps {
   serviceUrls: ServiceUrlPolicy;
   /** PUBLIC_URL, or empty: this server's origin for the cross-site check. */
   publicUrl: string;
-  turns: TurnTracker;
   metrics: Metrics;
   health: () => Record<string, unknown>;
   /** Throws NOT_READY (503) when the bot should get no traffic. */
@@ -51,7 +48,7 @@ const RESTIFY_ERRORS = new Map<number, ErrorCode>([
 ]);
 
 export function createServer(deps: ServerDeps): Server {
-  const { adapter, runTurn, nlu, authOn, serviceUrls, publicUrl, turns, metrics, health, ready, draining, log } = deps;
+  const { runTurn, nlu, authOn, serviceUrls, publicUrl, metrics, health, ready, draining, log } = deps;
   const server = restify.createServer({ name: 'whatsapp-icloud-backup-bot', handleUncaughtExceptions: false });
   guardHttpServer(server.server, { log, draining, countError: (code, status) => metrics.httpError(code, status) });
 
@@ -88,29 +85,14 @@ export function createServer(deps: ServerDeps): Server {
     '/api/messages',
     handle('/api/messages', async (req, res) => {
       assertActivityShape(req.body);
-      const activity = req.body as { type: string; channelId: string; serviceUrl: string; id?: unknown; conversation: { id: string } };
       // With auth on, the token's claims vouch for serviceUrl; with it off, nothing does.
-      if (!authOn && !serviceUrls.allows(activity.serviceUrl)) throw new HttpError('SERVICE_URL_NOT_ALLOWED');
-      const started = process.hrtime.bigint();
-      const turn = { conversationId: activity.conversation.id, channelId: activity.channelId, activityId: activity.id, type: activity.type };
-      let outcome: 'ok' | 'failed' | 'refused' = 'failed';
-      try {
-        const answer = await turns.track(adapter.processIncoming(req.body as Record<string, unknown>, req.headers.authorization ?? '', runTurn, log));
-        outcome = answer.status < 500 ? 'ok' : 'failed';
-        if (answer.body === undefined) {
-          res.writeHead(answer.status);
-          res.end();
-        } else res.send(answer.status, answer.body);
-      } catch (error) {
-        if (error instanceof HttpError && error.code === 'BF_UNAUTHORIZED') outcome = 'refused';
-        // Nothing of the turn was saved: the channel may deliver the activity again.
-        if (error instanceof TurnNotCompletedError) throw new HttpError('TURN_NOT_DELIVERED', undefined, { cause: error });
-        throw error; // logged with the turn's ids by the route handler
-      } finally {
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        if (outcome !== 'refused') metrics.turn({ channelId: activity.channelId, type: activity.type, outcome, seconds });
-        log.debug('turn', { ...turn, durationMs: Math.round(seconds * 1000), outcome });
-      }
+      if (!authOn && !serviceUrls.allows((req.body as { serviceUrl: string }).serviceUrl)) throw new HttpError('SERVICE_URL_NOT_ALLOWED');
+      // Errors are logged with the turn's ids by the route handler.
+      const answer = await runTurn(req.body as Record<string, unknown>, req.headers.authorization ?? '');
+      if (answer.body === undefined) {
+        res.writeHead(answer.status);
+        res.end();
+      } else res.send(answer.status, answer.body);
     }),
   );
 

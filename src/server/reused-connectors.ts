@@ -1,4 +1,6 @@
 import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { inProcessConnectorClient, servesUrl } from './in-process-connector';
+import type { InProcessChannel } from './in-process-connector';
 
 type Auth = ConfigurationBotFrameworkAuthentication;
 type ClaimsIdentity = Parameters<Auth['createConnectorFactory']>[0];
@@ -15,10 +17,18 @@ const MAX_CLIENTS = 64;
  * client per app id, instead of new ones every turn: botbuilder builds both,
  * each with its whole HTTP pipeline, for every activity. The clients hold no
  * per-turn state; their credentials cache and renew their own tokens.
+ * Replies to a channel this process serves itself (the built-in Direct
+ * Line) are handed to it directly instead of over HTTP.
  */
 export class ReusingBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentication {
   private readonly connectors = new Map<string, Promise<ConnectorClient>>();
   private readonly userTokens = new Map<string, Promise<UserTokenClient>>();
+  private readonly inProcess: Array<{ channel: InProcessChannel; client: ConnectorClient }> = [];
+
+  /** From now on, replies to `channel`'s serviceUrl go to it in this process. */
+  addInProcessChannel(channel: InProcessChannel): void {
+    this.inProcess.push({ channel, client: inProcessConnectorClient(channel) });
+  }
 
   override async authenticateRequest(...args: Parameters<Auth['authenticateRequest']>): ReturnType<Auth['authenticateRequest']> {
     const result = await super.authenticateRequest(...args);
@@ -35,9 +45,13 @@ export class ReusingBotFrameworkAuthentication extends ConfigurationBotFramework
 
   private reusing(factory: ConnectorFactory, claimsIdentity: ClaimsIdentity): ConnectorFactory {
     const appId = appIdOf(claimsIdentity);
-    const connectors = this.connectors;
+    const { connectors, inProcess } = this;
     return {
-      create: (serviceUrl: string, audience?: string) => cached(connectors, `${appId}\n${serviceUrl}\n${audience ?? ''}`, () => factory.create(serviceUrl, audience)),
+      create: (serviceUrl: string, audience?: string) => {
+        const local = inProcess.find((l) => servesUrl(l.channel, serviceUrl));
+        if (local) return Promise.resolve(local.client);
+        return cached(connectors, `${appId}\n${serviceUrl}\n${audience ?? ''}`, () => factory.create(serviceUrl, audience));
+      },
     };
   }
 }

@@ -1,12 +1,11 @@
 import { readdirSync } from 'node:fs';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Agent, fetch } from 'undici';
 
 /** What a flood of conversation starts got back. */
 export interface FloodResult {
   sent: number;
-  /** Conversation ids answered 201. */
-  accepted: string[];
+  /** The conversations answered 201, with their tokens. */
+  accepted: Array<{ conversationId: string; token: string }>;
   /** 429s, and how many of them lacked a whole-seconds Retry-After. */
   busy: number;
   busyWithoutRetryAfter: number;
@@ -29,8 +28,8 @@ export async function floodConversationStarts(domain: string, secret: string, co
           headers: { authorization: `Bearer ${secret}` },
           dispatcher: agent,
         });
-        const body = (await response.json().catch(() => ({}))) as { conversationId?: string };
-        if (response.status === 201 && body.conversationId) result.accepted.push(body.conversationId);
+        const body = (await response.json().catch(() => ({}))) as { conversationId?: string; token?: string };
+        if (response.status === 201 && body.conversationId && body.token) result.accepted.push({ conversationId: body.conversationId, token: body.token });
         else if (response.status === 429) {
           result.busy += 1;
           if (!/^\d+$/.test(response.headers.get('retry-after') ?? '')) result.busyWithoutRetryAfter += 1;
@@ -43,17 +42,34 @@ export async function floodConversationStarts(domain: string, secret: string, co
   return result;
 }
 
-/** The bot's replies as the connector route answered them, per conversation: what reached a log and what was lost. */
-export function watchBotReplies(server: Server): { delivered: Set<string>; refused: Map<string, number>; stop: () => void } {
-  const delivered = new Set<string>();
-  const refused = new Map<string, number>();
-  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
-    const id = /^\/directline-connector\/[^/]+\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '')?.[1];
-    if (!id) return;
-    res.once('finish', () => (res.statusCode < 300 ? delivered.add(id) : refused.set(id, res.statusCode)));
+/**
+ * The accepted conversations whose log still has no message from the bot
+ * after `timeoutMs`, read as their clients would (GET activities with each
+ * conversation's token), `connections` at a time.
+ */
+export async function conversationsWithoutWelcome(
+  domain: string,
+  accepted: FloodResult['accepted'],
+  { timeoutMs, connections }: { timeoutMs: number; connections: number },
+): Promise<string[]> {
+  const agent = new Agent({ connections });
+  const hasBotMessage = async ({ conversationId, token }: { conversationId: string; token: string }) => {
+    const response = await fetch(`${domain}/conversations/${encodeURIComponent(conversationId)}/activities`, { headers: { authorization: `Bearer ${token}` }, dispatcher: agent });
+    const body = (await response.json().catch(() => ({}))) as { activities?: Array<{ type?: string; from?: { role?: string } }> };
+    return (body.activities ?? []).some((a) => a.type === 'message' && a.from?.role === 'bot');
   };
-  server.on('request', onRequest);
-  return { delivered, refused, stop: () => server.off('request', onRequest) };
+  let waiting = accepted;
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      const seen = await Promise.all(waiting.map(hasBotMessage));
+      waiting = waiting.filter((_c, i) => !seen[i]);
+      if (waiting.length === 0 || Date.now() > deadline) return waiting.map((c) => c.conversationId);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  } finally {
+    await agent.close();
+  }
 }
 
 /** Samples this process's open file descriptors and resident memory until stopped; returns the peaks. */

@@ -5,8 +5,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { DEFAULT_LIMITS } from '../../src/channels/directline';
-import { floodConversationStarts, openFds, samplePeaks, watchBotReplies } from './flood';
-import { BUILTIN_SECRET, startApp, waitFor } from './harness';
+import { conversationsWithoutWelcome, floodConversationStarts, openFds, samplePeaks } from './flood';
+import { BUILTIN_SECRET, startApp } from './harness';
 import type { Running } from './harness';
 
 const STARTS = 2000;
@@ -14,9 +14,10 @@ const STARTS = 2000;
 const CLIENT_CONNECTIONS = 64;
 /**
  * Each loopback connection costs two descriptors in this process (client and
- * server side): the flood's, the turns' to the bot, the bot's replies to the
- * connector route; plus slack for Jest and the app. Before the turn queue
- * every welcome opened its own connection: thousands.
+ * server side): the flood's (turns and replies stay in the process, but the
+ * bound keeps room for the two loopback hops they once took); plus slack for
+ * Jest and the app. Before the turn queue every welcome opened its own
+ * connection: thousands.
  */
 const FD_BOUND = 2 * (CLIENT_CONNECTIONS + 2 * DEFAULT_LIMITS.turnConcurrency) + 150;
 const MiB = 1024 * 1024;
@@ -50,7 +51,6 @@ afterAll(() => running.close());
 
 it(`answers ${STARTS} conversation starts with 201 or 429 + Retry-After, loses no accepted welcome, and stays within fds and memory bounds`, async () => {
   const domain = `${running.url}/v3/directline`;
-  const replies = watchBotReplies(running.app.server.server);
   const fdsBefore = openFds();
   const heapBefore = heapAfterCollection();
   const rssBefore = process.memoryUsage.rss();
@@ -58,13 +58,8 @@ it(`answers ${STARTS} conversation starts with 201 or 429 + Retry-After, loses n
 
   const result = await floodConversationStarts(domain, BUILTIN_SECRET, STARTS, CLIENT_CONNECTIONS);
   // Every accepted welcome is a turn that must reach its conversation's log; if some never do, the figures below say how many.
-  await waitFor('every accepted welcome', () => result.accepted.every((id) => replies.delivered.has(id) || replies.refused.has(id)), 60_000).catch(
-    () => undefined,
-  );
+  const lost = await conversationsWithoutWelcome(domain, result.accepted, { timeoutMs: 60_000, connections: CLIENT_CONNECTIONS });
   const peak = peaks.stop();
-  replies.stop();
-
-  const lost = result.accepted.filter((id) => !replies.delivered.has(id));
   const retained = heapAfterCollection() - heapBefore;
   // Reported with the figures, so a failure says how far off it was.
   const figures = {
@@ -81,7 +76,8 @@ it(`answers ${STARTS} conversation starts with 201 or 429 + Retry-After, loses n
   expect(figures).toMatchObject({ other: {}, lost: 0, busyWithoutRetryAfter: 0 });
   expect(result.accepted.length + result.busy).toBe(STARTS);
   expect(result.accepted.length).toBeGreaterThan(0);
-  expect(result.busy).toBeGreaterThan(0); // the flood did reach the queue's bound
+  // Whether the flood outruns the bot, and meets 429s, depends on the machine: with the bot's turns in this
+  // process it mostly keeps up. Refusals with Retry-After are pinned down in busy-and-shutdown.test.ts.
   expect(peak.fds).toBeLessThan(FD_BOUND);
   expect(peak.rssBytes - rssBefore).toBeLessThan(RSS_BOUND_BYTES);
   expect(retained).toBeLessThan(RETAINED_BOUND_BYTES);

@@ -40,6 +40,26 @@ describe.each([
   });
 });
 
+it('runs its turns in this process: no request reaches /api/messages or the connector route, and the metrics still count them', async () => {
+  const server = running.app.server.server;
+  const paths: string[] = [];
+  const onRequest = (req: { url?: string }) => void paths.push(String(req.url));
+  server.on('request', onRequest);
+  try {
+    const s = connect(await pageToken(running.url), { webSocket: true });
+    await waitFor('the welcome menu', () => fromBot(s).find(hasButtons));
+    const id = await send(s, 'is icloud down?');
+    const echo = await waitFor('the echo', () => s.seen.find((a) => a.id === id));
+    await waitFor('a reply after the echo', () => s.seen.slice(s.seen.indexOf(echo) + 1).find((a) => a.from.role !== 'user'));
+  } finally {
+    server.off('request', onRequest);
+  }
+  expect(paths.some((p) => p.startsWith('/v3/directline/conversations'))).toBe(true); // the client's own requests
+  expect(paths.filter((p) => p.startsWith('/api/messages') || p.startsWith('/directline-connector'))).toEqual([]);
+  const metrics = await (await fetch(`${running.url}/metrics`)).text();
+  expect(metrics).toMatch(/^bot_turns_total\{channel="directline",type="message",outcome="ok"\} [1-9]/m);
+});
+
 it('reconnects to a conversation from a watermark, replaying only what came after', async () => {
   const issued = await pageToken(running.url);
   const first = connect(issued, { webSocket: true });

@@ -2,6 +2,9 @@ import { Agent, fetch } from 'undici';
 import { HttpError } from '../../server/http-error';
 import type { WireActivity } from './conversation-log';
 
+/** Runs a turn in this process and says how it went: what POST /api/messages would answer. */
+export type DeliverTurn = (activity: Record<string, unknown>) => Promise<{ status: number }>;
+
 export interface BotClientOptions {
   /** The bot's messaging endpoint; a function because the port is known only after listen(). */
   endpoint: () => string;
@@ -50,5 +53,35 @@ export function createBotClient({ endpoint, timeoutMs, connections }: BotClientO
     async close() {
       await agent.destroy();
     },
+  };
+}
+
+/**
+ * Hands an activity to the bot in this process: the same turn runner that
+ * POST /api/messages uses, without a loopback HTTP round trip. The activity
+ * goes as it would on the wire (a JSON copy), failures and a turn past
+ * `timeoutMs` become DL_BOT_UNAVAILABLE as over HTTP; a timed-out turn, as
+ * over HTTP, still runs to its end.
+ */
+export function createInProcessBotClient({ deliver, timeoutMs }: { deliver: DeliverTurn; timeoutMs: number }): BotClient {
+  if (typeof deliver !== 'function') throw new Error('createInProcessBotClient needs a deliver function');
+  if (!(timeoutMs > 0)) throw new Error('createInProcessBotClient needs timeoutMs > 0');
+  return {
+    async post(activity) {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`the bot took longer than ${timeoutMs} ms`)), timeoutMs);
+      });
+      let status: number;
+      try {
+        ({ status } = await Promise.race([deliver(JSON.parse(JSON.stringify(activity)) as Record<string, unknown>), timedOut]));
+      } catch (error) {
+        throw new HttpError('DL_BOT_UNAVAILABLE', undefined, { cause: error });
+      } finally {
+        clearTimeout(timer);
+      }
+      if (status >= 400) throw new HttpError('DL_BOT_UNAVAILABLE', undefined, { cause: new Error(`the bot answered ${status}`) });
+    },
+    async close() {},
   };
 }

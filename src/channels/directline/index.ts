@@ -4,7 +4,9 @@ import type { Config } from '../../config';
 import type { Logger } from '../../log';
 import type { SharedRedis } from '../../scale/redis-client';
 import { createAzureTokenClient } from './azure-token-client';
-import { createBotClient } from './bot-client';
+import { createBotClient, createInProcessBotClient } from './bot-client';
+import type { DeliverTurn } from './bot-client';
+import type { InProcessChannel } from '../../server/in-process-connector';
 import { createConversationStore } from './conversation-store';
 import { memoryDirectLineStore } from './directline-store';
 import { createRedisDirectLineStore } from './redis-directline-store';
@@ -31,8 +33,14 @@ export interface DirectLineSetupOptions {
   selfUrl: () => string;
   /** Caps other than the defaults (see limits.ts): tests make them tiny to reach eviction. */
   limits?: Partial<DirectLineLimits>;
-  /** The bot's messaging endpoint; default this server's own /api/messages. */
+  /** A bot elsewhere, reached over HTTP at this messaging endpoint (tests put the service in front of a stand-in bot). */
   botEndpoint?: () => string;
+  /**
+   * The bot in this process: activities go to `deliver` (what POST /api/messages runs) and the bot's replies
+   * come back through `connectors` as calls, so a turn costs no HTTP. Without it and without `botEndpoint`,
+   * activities go over HTTP to this server's own /api/messages.
+   */
+  inProcess?: { deliver: DeliverTurn; connectors: { addInProcessChannel(channel: InProcessChannel): void } };
   /** REDIS_URL's connections: conversations, the token secret and the token limit are then shared by every instance. */
   redis?: SharedRedis;
 }
@@ -45,7 +53,7 @@ export interface DirectLine {
 /**
  * The widget's Direct Line. Azure mode when DIRECT_LINE_SECRET is set (the
  * token route exchanges it server side). Otherwise the built-in service,
- * which talks to /api/messages like any channel; it is off when Bot Framework
+ * which runs its turns through the bot in this process; it is off when Bot Framework
  * auth is on, because it cannot sign the tokens the adapter would demand.
  */
 export function setUpDirectLine(server: Server, options: DirectLineSetupOptions): DirectLine {
@@ -68,11 +76,15 @@ export function setUpDirectLine(server: Server, options: DirectLineSetupOptions)
 
   const limits = resolveLimits(options.limits);
   const { secret, connectorKey } = secrets(directLine.builtinSecret, redis, log);
-  const bot = createBotClient({
-    endpoint: options.botEndpoint ?? (() => `${selfUrl()}/api/messages`),
-    timeoutMs: limits.botTimeoutMs,
-    connections: limits.turnConcurrency,
-  });
+  const inProcess = options.botEndpoint ? undefined : options.inProcess;
+  const bot = inProcess
+    ? createInProcessBotClient({ deliver: inProcess.deliver, timeoutMs: limits.botTimeoutMs })
+    : createBotClient({
+        endpoint: options.botEndpoint ?? (() => `${selfUrl()}/api/messages`),
+        timeoutMs: limits.botTimeoutMs,
+        connections: limits.turnConcurrency,
+      });
+  const serviceUrl = () => `${selfUrl()}/directline-connector/${connectorKey() ?? 'unknown'}`;
   let signer: TokenSigner | undefined;
   const store = redis
     ? createRedisDirectLineStore({
@@ -98,12 +110,17 @@ export function setUpDirectLine(server: Server, options: DirectLineSetupOptions)
       ),
     turns: createTurnQueue({ concurrency: limits.turnConcurrency, capacity: limits.turnQueue }),
     postToBot: (activity) => bot.post(activity),
-    serviceUrl: () => `${selfUrl()}/directline-connector/${connectorKey() ?? 'unknown'}`,
+    serviceUrl,
     botId: 'bot',
     maxActivityBytes: limits.maxActivityBytes,
     log,
   });
   registerDirectLineRoutes(server, { service, connectorKey, publicUrl: directLine.publicUrl, selfUrl, log });
+  // The connector route above stays for replies made elsewhere (another instance, with Redis).
+  inProcess?.connectors.addInProcessChannel({
+    serviceUrl: () => (selfUrl() && connectorKey() ? serviceUrl() : undefined),
+    receive: (conversationId, activity, replyToId) => service.receiveFromBot(conversationId, activity, replyToId),
+  });
   const issue: TokenIssuer = async (userId) => service.generateToken({ kind: 'secret' }, userId);
   registerTokenRoute(server, {
     issue,
