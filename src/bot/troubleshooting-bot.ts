@@ -1,3 +1,4 @@
+import { withMergedReplies } from './merged-replies';
 import { HandoffEventNames, TeamsActivityHandler } from 'botbuilder';
 import type { ConversationState, StatePropertyAccessor, TurnContext, UserState } from 'botbuilder';
 import { DialogSet, DialogTurnStatus } from 'botbuilder-dialogs';
@@ -67,7 +68,7 @@ export class TroubleshootingBot extends TeamsActivityHandler {
 
   override async run(context: TurnContext): Promise<void> {
     if (this.memoryConfiguration) context.turnState.set(MEMORY_CONFIGURATION, this.memoryConfiguration);
-    await super.run(context);
+    await withMergedReplies(context, () => super.run(context));
     this.memoryConfiguration ??= context.turnState.get(MEMORY_CONFIGURATION);
     await this.deps.conversationState.saveChanges(context, false);
     await this.deps.userState.saveChanges(context, false);

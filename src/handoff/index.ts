@@ -76,7 +76,8 @@ export interface HandoffSetup {
 /** Creates the hand-off's parts on the bot's database: records, transcripts, the built-in console desk, the relay. */
 export function setUpHandoff({ config, database, content, nlu, thresholds, log, redis }: HandoffSetupOptions): HandoffSetup {
   const { store, sessions, throttle, feed } = sharedParts(database, redis, log);
-  const transcripts: TranscriptArchive = redis ? new RedisTranscriptStore(redis.client, redis.prefix) : new SqliteTranscriptStore(database);
+  const sqliteTranscripts = redis ? undefined : new SqliteTranscriptStore(database, (error, rows) => log.error('transcripts: rows not written', { rows, error: String(error) }));
+  const transcripts: TranscriptArchive = sqliteTranscripts ?? new RedisTranscriptStore(redis!.client, redis!.prefix);
   const { accounts: list, oneOffPassword } = consoleAccounts(config, log);
   const accounts = new Map(list.map((a) => [a.name, a]));
   const desk = new ConsoleDesk({
@@ -120,6 +121,7 @@ export function setUpHandoff({ config, database, content, nlu, thresholds, log, 
     close: () => {
       desk.close();
       desks.close();
+      sqliteTranscripts?.flush(); // before the database closes
     },
   };
 }

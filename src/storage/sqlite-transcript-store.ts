@@ -3,6 +3,8 @@ import type { Activity, PagedResult, TranscriptInfo } from 'botbuilder-core';
 import { reviveActivity as revive, TRANSCRIPT_PAGE as PAGE, transcriptLine } from './transcript-archive';
 import type { TranscriptArchive } from './transcript-archive';
 
+type Line = [channelId: string, conversationId: string, activityId: string, at: string, json: string];
+
 interface ActivityRow {
   seq: number;
   json: string;
@@ -13,11 +15,23 @@ interface ActivityRow {
  * lives beside the state), so TranscriptLoggerMiddleware keeps every
  * conversation's activities across restarts. Continuation tokens are the
  * row sequence of the last item returned.
+ *
+ * Rows are written in one transaction per tick of the event loop, not one
+ * per activity: a turn logs the user's activity and each reply, and
+ * concurrent turns log theirs in the same tick. Every read and delete writes
+ * what is pending first, so nothing reads around it.
  */
 export class SqliteTranscriptStore implements TranscriptArchive {
-  private readonly insert: Database.Statement<[string, string, string, string, string]>;
+  private readonly insert: Database.Statement<Line>;
+  private readonly insertAll: (lines: Line[]) => void;
+  private pending: Line[] = [];
+  private flushing: NodeJS.Immediate | undefined;
 
-  constructor(private readonly db: Database.Database) {
+  /** `onError`: where a failed write of pending rows is reported (it happens after logActivity returned). */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly onError: (error: unknown, rows: number) => void = (error, rows) => console.error(`SqliteTranscriptStore: ${rows} rows not written`, error),
+  ) {
     if (!db) throw new Error('SqliteTranscriptStore needs a database');
     db.exec(`CREATE TABLE IF NOT EXISTS transcript_activities (
       seq             INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -31,19 +45,40 @@ export class SqliteTranscriptStore implements TranscriptArchive {
     -- Retention deletes by age every day and at start-up: without this it would read the whole table.
     CREATE INDEX IF NOT EXISTS transcript_by_time ON transcript_activities (timestamp);`);
     this.insert = db.prepare('INSERT INTO transcript_activities (channel_id, conversation_id, activity_id, timestamp, json) VALUES (?, ?, ?, ?, ?)');
+    this.insertAll = db.transaction((lines: Line[]) => {
+      for (const line of lines) this.insert.run(...line);
+    });
   }
 
   logActivity(activity: Activity): void {
     const line = transcriptLine(activity, 'SqliteTranscriptStore');
-    if (line) this.insert.run(line.channelId, line.conversationId, String(activity.id ?? ''), line.at, line.json);
+    if (!line) return;
+    this.pending.push([line.channelId, line.conversationId, String(activity.id ?? ''), line.at, line.json]);
+    this.flushing ??= setImmediate(() => this.flush());
+  }
+
+  /** Writes the rows logged since the last write, in one transaction. */
+  flush(): void {
+    if (this.flushing) clearImmediate(this.flushing);
+    this.flushing = undefined;
+    if (this.pending.length === 0) return;
+    const lines = this.pending;
+    this.pending = [];
+    try {
+      this.insertAll(lines);
+    } catch (error) {
+      this.onError(error, lines.length);
+    }
   }
 
   /** Retention: deletes every activity older than `beforeIso`; returns how many. */
   async deleteOlderThan(beforeIso: string): Promise<number> {
+    this.flush();
     return this.db.prepare('DELETE FROM transcript_activities WHERE timestamp < ?').run(beforeIso).changes;
   }
 
   async getTranscriptActivities(channelId: string, conversationId: string, continuationToken?: string, startDate?: Date): Promise<PagedResult<Activity>> {
+    this.flush();
     const after = Number(continuationToken ?? 0) || 0;
     const since = startDate ? startDate.toISOString() : '';
     const rows = this.db
@@ -56,6 +91,7 @@ export class SqliteTranscriptStore implements TranscriptArchive {
   }
 
   async activities(conversationId: string): Promise<Activity[]> {
+    this.flush();
     return this.db
       .prepare<[string], ActivityRow>('SELECT seq, json FROM transcript_activities WHERE conversation_id = ? ORDER BY seq')
       .all(conversationId)
@@ -63,6 +99,7 @@ export class SqliteTranscriptStore implements TranscriptArchive {
   }
 
   async listTranscripts(channelId: string, continuationToken?: string): Promise<PagedResult<TranscriptInfo>> {
+    this.flush();
     const after = continuationToken ?? '';
     const rows = this.db
       .prepare<[string, string], { conversation_id: string; created: string }>(
@@ -77,6 +114,7 @@ export class SqliteTranscriptStore implements TranscriptArchive {
   }
 
   async deleteTranscript(channelId: string, conversationId: string): Promise<void> {
+    this.flush();
     this.db.prepare('DELETE FROM transcript_activities WHERE channel_id = ? AND conversation_id = ?').run(channelId, conversationId);
   }
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Conversation, ROOT, messagesText, removeTempDirs, startBot, validActivity } from './harness';
+import { Conversation, ROOT, messagesText, oneMessage, removeTempDirs, startBot, validActivity } from './harness';
 import type { RunningBot } from './harness';
 
 const text = messagesText();
@@ -34,7 +34,7 @@ async function post(body: unknown): Promise<{ status: number; json: unknown; bod
 async function expectStillServing(): Promise<void> {
   const turn = await new Conversation(bot.channel).say('hello');
   expect(turn.status).toBe(200);
-  expect(turn.activities.map((a) => a.text)).toEqual([text.greeting, text.menu_prompt]);
+  expect(turn.activities.map((a) => a.text)).toEqual([oneMessage(text.greeting, text.menu_prompt)]);
 }
 
 describe('POST /api/messages refuses what is not an activity, and keeps serving', () => {

@@ -4,7 +4,7 @@ import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { Conversation, messagesText, startBot, validActivity } from './harness';
+import { Conversation, messagesText, oneMessage, startBot, validActivity } from './harness';
 import type { RunningBot } from './harness';
 import { startHoldingConnector } from '../support/holding-connector';
 import { SqliteStorage } from '../../src/storage';
@@ -45,7 +45,7 @@ async function post(path: string, body: string | Buffer, headers: Record<string,
 async function expectStillServing(): Promise<void> {
   const turn = await new Conversation(bot.channel).say('hello');
   expect(turn.status).toBe(200);
-  expect(turn.activities.map((a) => a.text)).toEqual([text.greeting, text.menu_prompt]);
+  expect(turn.activities.map((a) => a.text)).toEqual([oneMessage(text.greeting, text.menu_prompt)]);
 }
 
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -377,7 +377,7 @@ describe('graceful shutdown, in process', () => {
       await expect(fetch(`${draining.url}/healthz`)).rejects.toThrow();
       connector.release();
       expect((await turn).status).toBe(200);
-      expect(connector.texts(conversationId)).toEqual([text.greeting, text.menu_prompt]);
+      expect(connector.texts(conversationId)).toEqual([oneMessage(text.greeting, text.menu_prompt)]);
       expect(await closing).toBe(true);
     } finally {
       agent.destroy();

@@ -183,6 +183,11 @@ export interface Turn {
   buttons: string[];
 }
 
+/** What the bot sends as one message: the texts it says in a row, joined (src/bot/merged-replies.ts). */
+export function oneMessage(...texts: string[]): string {
+  return texts.join('\n\n');
+}
+
 let conversationCount = 0;
 
 export class Conversation {

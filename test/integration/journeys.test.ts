@@ -6,6 +6,7 @@ import {
   appleFeed,
   appleService,
   messagesText,
+  oneMessage,
   readContent,
   removeTempDirs,
   startBot,
@@ -56,7 +57,7 @@ describe('a conversation with the bot over real HTTP, through the loopback chann
     const c = new Conversation(bot.channel);
     const turn = await c.join();
     expect(turn.status).toBe(200);
-    expect(turn.activities.map((a) => a.text)).toEqual([text.welcome, text.menu_prompt]);
+    expect(turn.activities.map((a) => a.text)).toEqual([oneMessage(text.welcome, text.menu_prompt)]);
     expect(turn.buttons).toEqual(menu);
     expect(turn.activities.every((a) => a.conversation?.id === c.id)).toBe(true);
   });
@@ -72,21 +73,22 @@ describe('a conversation with the bot over real HTTP, through the loopback chann
     const said = turns.flatMap((t) => t.activities.map((a) => a.text ?? ''));
 
     // Every fix ran, in YAML order, opening with its heading ("… (fix N of 8)") and intro.
-    const openedAt = fixes.map((f) => said.indexOf(opening(f)));
+    const everything = said.join('\n\n');
+    const openedAt = fixes.map((f) => everything.indexOf(opening(f)));
     expect(openedAt.every((i) => i >= 0)).toBe(true);
     expect([...openedAt].sort((a, b) => a - b)).toEqual(openedAt);
     // "Did it work?" after every fix but the Apple check, which found Apple's side fine and moved straight on.
     expect(turns.filter((t) => t.buttons.join('|') === VERIFY_BUTTONS.join('|'))).toHaveLength(fixes.length - 1);
-    expect(said).toContain(text.move_on);
+    expect(everything).toContain(text.move_on);
 
     const last = turns[turns.length - 2]!;
-    expect(last.activities.map((a) => a.text)[0]).toBe(text.all_tried);
+    expect(last.activities[0]!.text!.startsWith(text.all_tried)).toBe(true);
     expect(last.text).toContain(escalation.say);
     expect(last.text).toContain('https://support.apple.com/contact');
     expect(last.text).toContain('https://faq.whatsapp.com');
     expect(last.text).toContain('https://www.whatsapp.com/contact');
     expect(last.text).toContain(escalation.after);
-    expect(last.activities.at(-1)!.text).toBe(text.handoff_offer_escalation);
+    expect(last.activities.at(-1)!.text!.endsWith(text.handoff_offer_escalation)).toBe(true);
     expect(last.buttons).toEqual([text.handoff_yes, text.handoff_no]);
     expect(turns[turns.length - 1]!.text).toBe(text.handoff_declined);
   });
@@ -101,14 +103,15 @@ describe('a conversation with the bot over real HTTP, through the loopback chann
     expect(first.text).toContain('free up about **2 GB**');
     // Both sizes were known, so neither was asked for: the make-room step is next.
     expect(first.buttons).toEqual(STEP_BUTTONS);
-    expect(first.activities[first.activities.length - 1]!.text).toBe(step('icloud-storage', 'make-room').say);
+    expect(first.activities.map((a) => a.text)).toEqual([expect.stringMatching(/\(fix 2 of 8\)/)]);
+    expect(first.activities[0]!.text!.endsWith(step('icloud-storage', 'make-room').say!)).toBe(true);
 
     const done = await c.say(text.choice_done!);
     expect(done.text).toBe(text.verify);
     expect(done.buttons).toEqual(VERIFY_BUTTONS);
 
     const solved = await c.say('yes');
-    expect(solved.text).toBe(`${fill(text.solved!, { title: 'Make room in iCloud' })}\n${text.csat_ask}`);
+    expect(solved.text).toBe(oneMessage(fill(text.solved!, { title: 'Make room in iCloud' }), text.csat_ask));
     expect(solved.buttons).toEqual(['1', '2', '3', '4', '5', text.csat_skip]);
   });
 
@@ -123,7 +126,7 @@ describe('a conversation with the bot over real HTTP, through the loopback chann
     expect(human.text).toBe(text.handoff_confirm);
     expect(human.buttons).toEqual([text.handoff_yes, text.handoff_no]);
     const declined = await c.say('no thanks');
-    expect(declined.activities.map((a) => a.text)).toEqual([text.handoff_declined, drive]);
+    expect(declined.activities.map((a) => a.text)).toEqual([oneMessage(text.handoff_declined, drive)]);
     expect(declined.buttons).toEqual(STEP_BUTTONS);
 
     // The step really is still waiting: "Done" moves on to the step after it.
@@ -135,7 +138,7 @@ describe('a conversation with the bot over real HTTP, through the loopback chann
     const c = new Conversation(bot.channel);
     await c.say("my whatsapp won't back up to icloud");
     const help = await c.say('how does this work');
-    expect(help.activities.map((a) => a.text)).toEqual([text.help, text.help_resume, step('icloud-access', 'open-icloud').say]);
+    expect(help.activities.map((a) => a.text)).toEqual([oneMessage(text.help, text.help_resume, step('icloud-access', 'open-icloud').say!)]);
     expect(help.buttons).toEqual(STEP_BUTTONS);
     const next = await c.say(text.choice_done!);
     expect(next.text).toBe(step('icloud-access', 'icloud-drive').say);
@@ -149,11 +152,11 @@ describe('a conversation with the bot over real HTTP, through the loopback chann
     expect(asked.activities.map((a) => a.text)).toEqual([text.stop_confirm]);
     expect(asked.buttons).toEqual([text.stop_yes, text.stop_no]);
     const cancelled = await c.say('yes please');
-    expect(cancelled.activities.map((a) => a.text)).toEqual([text.cancelled, text.menu_prompt]);
+    expect(cancelled.activities.map((a) => a.text)).toEqual([oneMessage(text.cancelled, text.menu_prompt)]);
     expect(cancelled.buttons).toEqual(menu);
 
     const again = await c.say('start over');
-    expect(again.activities.map((a) => a.text)).toEqual([text.nothing_to_cancel, text.menu_prompt]);
+    expect(again.activities.map((a) => a.text)).toEqual([oneMessage(text.nothing_to_cancel, text.menu_prompt)]);
     // A menu button starts afresh at that fix.
     const restarted = await c.say(menu[0]!);
     expect(restarted.text).toContain(fix('icloud-access').intro);
@@ -180,7 +183,7 @@ describe('a conversation with the bot over real HTTP, through the loopback chann
     const [a, b] = await Promise.all([c.channel.sendText(c.id, menu[1]!, { id }), c.channel.sendText(c.id, menu[1]!, { id })]);
     expect([a.status, b.status]).toEqual([200, 200]);
     const turn = c.collect(a);
-    const intros = turn.activities.filter((x) => x.text === opening(fix('icloud-storage')));
+    const intros = turn.activities.filter((x) => x.text?.startsWith(opening(fix('icloud-storage'))));
     expect(intros).toHaveLength(1);
   });
 
@@ -242,7 +245,7 @@ describe("fix 4 looks at Apple's system status live", () => {
     expect(apple.hits()).toBe(1);
     expect(turn.text).toContain(texts().unknown);
     expect(turn.text).toContain('https://www.apple.com/support/systemstatus/');
-    expect(turn.activities[turn.activities.length - 1]!.text).toBe(step('apple-status', 'dot-colour').say);
+    expect(turn.activities.at(-1)!.text).toBe(oneMessage(texts().unknown!, step('apple-status', 'dot-colour').say!));
     expect(turn.buttons).toEqual(["Yes, it's green", 'No, another colour']);
 
     const notGreen = await c.say('No, another colour');
@@ -261,12 +264,10 @@ describe("fix 4 looks at Apple's system status live", () => {
     expect([a.status, b.status]).toEqual([200, 200]);
     const said = c.collect(a).activities.map((x) => x.text);
     expect(said).toEqual([
+      // Said before the bot waits on Apple (with a typing indicator), so it is not held for what comes after.
       opening(fix('apple-status')),
-      texts().available,
       // Apple's side is fine, so nothing to retry: straight on. A symptom starts at its fix; the others follow in order.
-      text.move_on,
-      opening(fix('icloud-access')),
-      step('icloud-access', 'open-icloud').say,
+      oneMessage(texts().available!, text.move_on, opening(fix('icloud-access')), step('icloud-access', 'open-icloud').say!),
       // The second message, processed after the first turn, answered fix 1's first step.
       step('icloud-access', 'icloud-drive').say,
     ]);

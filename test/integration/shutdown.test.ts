@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT, copyOfDialogs, messagesText, removeTempDirs } from './harness';
+import { ROOT, copyOfDialogs, messagesText, oneMessage, removeTempDirs } from './harness';
 import { listeningUrl, useBuiltEntry } from '../support/built-entry';
 import { startHoldingConnector } from '../support/holding-connector';
 import type { HoldingConnector } from '../support/holding-connector';
@@ -71,7 +71,7 @@ test('SIGTERM during 20 turns in flight: every turn is answered, new connections
     connector.release();
 
     expect(await answered).toEqual(Array(20).fill(200));
-    for (let i = 0; i < 20; i++) expect(connector.texts(`sigterm-conversation-${i}`)).toEqual([text.greeting, text.menu_prompt]);
+    for (let i = 0; i < 20; i++) expect(connector.texts(`sigterm-conversation-${i}`)).toEqual([oneMessage(text.greeting, text.menu_prompt)]);
   } finally {
     if (!signalled) bot.child.kill('SIGKILL'); // the test failed before the signal: don't leave the process behind
     connector.release();
