@@ -38,6 +38,7 @@ import { createTurnTracker } from './server/turn-tracker';
 import { createTurnRunner } from './server/turn-runner';
 import { AppleStatusClient } from './status';
 import { SqliteStorage } from './storage';
+import { TickWrites } from './storage/tick-writes';
 import type { Storage } from 'botbuilder';
 import type { SharedRedis } from './scale/redis-client';
 import { RedisConversationLock } from './scale/redis-conversation-lock';
@@ -120,9 +121,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const metrics = createMetrics();
   const botEvents = createBotEventHub((error) => log.warn('a bot event listener failed', { error: String(error) }));
   botEvents.subscribe(metrics.botEvents);
-  const handoff = setUpHandoff({ config, database: storage.database, content, nlu, thresholds, log, ...(redis ? { redis } : {}) });
+  // Transcript rows and insight events of one tick go to SQLite in one transaction.
+  const tickWrites = new TickWrites(storage.database);
+  const handoff = setUpHandoff({ config, database: storage.database, writes: tickWrites, content, nlu, thresholds, log, ...(redis ? { redis } : {}) });
   // With REDIS_URL the insights (and their periodic jobs) are shared by every instance.
-  const insights: InsightsStore = redis ? new RedisInsightsStore(redis.client, redis.prefix) : new SqliteInsightsStore(storage.database);
+  const insights: InsightsStore = redis ? new RedisInsightsStore(redis.client, redis.prefix) : new SqliteInsightsStore(storage.database, tickWrites);
   const recorder = createInsightsRecorder(insights, (error) => log.warn('insights: could not record a turn', { error: String(error) }));
   if (config.insights.enabled) botEvents.subscribe(recorder.listener);
   else log.info('insights are off (INSIGHTS=off): no outcomes, ratings or inbox are recorded');
@@ -274,6 +277,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     teamsAgents?.close();
     housekeeping.stop();
     handoff.close();
+    tickWrites.flush();
     storage.close();
     await redis?.close();
     return drained;

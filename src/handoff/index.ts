@@ -12,6 +12,7 @@ import type { Logger } from '../log';
 import type { Nlu } from '../nlu/types';
 import { PROJECT_ROOT } from '../project';
 import { SqliteTranscriptStore } from '../storage';
+import type { TickWrites } from '../storage/tick-writes';
 import { RedisTranscriptStore } from '../storage/redis-transcript-store';
 import type { TranscriptArchive } from '../storage/transcript-archive';
 import { hashPassword, parseAgentAccounts } from './agent-accounts';
@@ -43,6 +44,8 @@ export type { AgentDeskService } from './types';
 
 export interface HandoffSetupOptions {
   config: Pick<Config, 'handoff' | 'teamsAgentIds' | 'host' | 'desks'>;
+  /** The database's writes per tick (transcript rows join them); one of the transcripts' own when not given. */
+  writes?: TickWrites;
   /** The bot's SQLite database (the state's): transcripts, hand-offs and sessions live beside the state. */
   database: Database.Database;
   content: Content;
@@ -74,10 +77,9 @@ export interface HandoffSetup {
 }
 
 /** Creates the hand-off's parts on the bot's database: records, transcripts, the built-in console desk, the relay. */
-export function setUpHandoff({ config, database, content, nlu, thresholds, log, redis }: HandoffSetupOptions): HandoffSetup {
+export function setUpHandoff({ config, database, writes, content, nlu, thresholds, log, redis }: HandoffSetupOptions): HandoffSetup {
   const { store, sessions, throttle, feed } = sharedParts(database, redis, log);
-  const sqliteTranscripts = redis ? undefined : new SqliteTranscriptStore(database, (error, rows) => log.error('transcripts: rows not written', { rows, error: String(error) }));
-  const transcripts: TranscriptArchive = sqliteTranscripts ?? new RedisTranscriptStore(redis!.client, redis!.prefix);
+  const transcripts: TranscriptArchive = redis ? new RedisTranscriptStore(redis.client, redis.prefix) : new SqliteTranscriptStore(database, writes, (error) => log.error('transcripts: a row was not written', { error: String(error) }));
   const { accounts: list, oneOffPassword } = consoleAccounts(config, log);
   const accounts = new Map(list.map((a) => [a.name, a]));
   const desk = new ConsoleDesk({
@@ -121,7 +123,6 @@ export function setUpHandoff({ config, database, content, nlu, thresholds, log, 
     close: () => {
       desk.close();
       desks.close();
-      sqliteTranscripts?.flush(); // before the database closes
     },
   };
 }

@@ -71,12 +71,11 @@ export function createInsightsRecorder(store: InsightsStore, onError: (error: un
         const pending = context.turnState.get(PENDING) as Write[] | undefined;
         if (!pending?.length) return;
         const conversation = conversationKey(context);
-        try {
-          // In the order reported: a rating before its comment, a fallback before its rephrasing.
-          for (const write of pending) await write(conversation);
-        } catch (error) {
-          // Insights must never fail the user's turn.
-          onError(error);
+        // Started in the order reported (a rating before its comment, a fallback before its rephrasing): each store
+        // issues its statement or command when called, so the order holds; awaited together, so the turn's events
+        // share one commit. Insights must never fail the user's turn.
+        for (const result of await Promise.allSettled(pending.map((write) => write(conversation)))) {
+          if (result.status === 'rejected') onError(result.reason);
         }
       },
     },

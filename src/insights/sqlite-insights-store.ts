@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { preparedStatements } from '../storage/statements';
+import { TickWrites } from '../storage/tick-writes';
 import { checkScore, IN_PROGRESS_KINDS, nowIso, storedReadings, storedText } from './insights-store';
 import type { CsatAnswer, CsatRow, InboxItem, InboxReason, InboxStatus, InsightEvent, InsightsStore, Period, StoredEvent } from './insights-store';
 
@@ -51,17 +52,32 @@ const SCHEMA = `
   );
 `;
 
-/** The insights in the bot's embedded SQLite database (tables beside the state). */
+/**
+ * The insights in the bot's embedded SQLite database (tables beside the
+ * state). Events, the bulk of what turns record, join the database's writes
+ * of the tick (TickWrites); every other statement writes them first.
+ */
 export class SqliteInsightsStore implements InsightsStore {
   private readonly sql: ReturnType<typeof preparedStatements>;
+  private readonly insertEvent: Database.Statement<[string, string, string, string | null, string | null]>;
 
-  constructor(private readonly db: Database.Database) {
+  /** `writes`: the database's batch of writes per tick, shared with the other stores on it (one of its own by default). */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly writes: TickWrites = new TickWrites(db),
+  ) {
     db.exec(SCHEMA);
-    this.sql = preparedStatements(db);
+    const prepared = preparedStatements(db);
+    this.sql = <P extends unknown[] = unknown[], R = unknown>(text: string) => {
+      writes.flush();
+      return prepared<P, R>(text);
+    };
+    this.insertEvent = db.prepare('INSERT INTO insight_events (conversation, at, kind, fix, step) VALUES (?, ?, ?, ?, ?)');
   }
 
   async record(event: InsightEvent): Promise<void> {
-    this.sql('INSERT INTO insight_events (conversation, at, kind, fix, step) VALUES (?, ?, ?, ?, ?)').run(event.conversation, event.at ?? nowIso(), event.kind, event.fix ?? null, event.step ?? null);
+    const row = [event.conversation, event.at ?? nowIso(), event.kind, event.fix ?? null, event.step ?? null] as const;
+    await this.writes.add(() => this.insertEvent.run(...row));
   }
 
   async events(conversation: string): Promise<StoredEvent[]> {

@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { Activity, PagedResult, TranscriptInfo } from 'botbuilder-core';
+import { TickWrites } from './tick-writes';
 import { reviveActivity as revive, TRANSCRIPT_PAGE as PAGE, transcriptLine } from './transcript-archive';
 import type { TranscriptArchive } from './transcript-archive';
 
 type Line = [channelId: string, conversationId: string, activityId: string, at: string, json: string];
-
 interface ActivityRow {
   seq: number;
   json: string;
@@ -16,21 +16,21 @@ interface ActivityRow {
  * conversation's activities across restarts. Continuation tokens are the
  * row sequence of the last item returned.
  *
- * Rows are written in one transaction per tick of the event loop, not one
- * per activity: a turn logs the user's activity and each reply, and
- * concurrent turns log theirs in the same tick. Every read and delete writes
- * what is pending first, so nothing reads around it.
+ * Rows are written with the database's other writes of the same tick, in
+ * one transaction (TickWrites), not one per activity. Every read and delete
+ * writes what is pending first.
  */
 export class SqliteTranscriptStore implements TranscriptArchive {
   private readonly insert: Database.Statement<Line>;
-  private readonly insertAll: (lines: Line[]) => void;
-  private pending: Line[] = [];
-  private flushing: NodeJS.Immediate | undefined;
 
-  /** `onError`: where a failed write of pending rows is reported (it happens after logActivity returned). */
+  /**
+   * `writes`: the database's batch of writes per tick, shared with the other stores on it (one of its own by
+   * default); `onError`: told about rows that could not be written (logActivity has returned by then).
+   */
   constructor(
     private readonly db: Database.Database,
-    private readonly onError: (error: unknown, rows: number) => void = (error, rows) => console.error(`SqliteTranscriptStore: ${rows} rows not written`, error),
+    private readonly writes: TickWrites = new TickWrites(db),
+    private readonly onError: (error: unknown) => void = (error) => console.error('SqliteTranscriptStore: a row was not written', error),
   ) {
     if (!db) throw new Error('SqliteTranscriptStore needs a database');
     db.exec(`CREATE TABLE IF NOT EXISTS transcript_activities (
@@ -45,40 +45,23 @@ export class SqliteTranscriptStore implements TranscriptArchive {
     -- Retention deletes by age every day and at start-up: without this it would read the whole table.
     CREATE INDEX IF NOT EXISTS transcript_by_time ON transcript_activities (timestamp);`);
     this.insert = db.prepare('INSERT INTO transcript_activities (channel_id, conversation_id, activity_id, timestamp, json) VALUES (?, ?, ?, ?, ?)');
-    this.insertAll = db.transaction((lines: Line[]) => {
-      for (const line of lines) this.insert.run(...line);
-    });
   }
 
   logActivity(activity: Activity): void {
     const line = transcriptLine(activity, 'SqliteTranscriptStore');
     if (!line) return;
-    this.pending.push([line.channelId, line.conversationId, String(activity.id ?? ''), line.at, line.json]);
-    this.flushing ??= setImmediate(() => this.flush());
-  }
-
-  /** Writes the rows logged since the last write, in one transaction. */
-  flush(): void {
-    if (this.flushing) clearImmediate(this.flushing);
-    this.flushing = undefined;
-    if (this.pending.length === 0) return;
-    const lines = this.pending;
-    this.pending = [];
-    try {
-      this.insertAll(lines);
-    } catch (error) {
-      this.onError(error, lines.length);
-    }
+    const row: Line = [line.channelId, line.conversationId, String(activity.id ?? ''), line.at, line.json];
+    this.writes.add(() => this.insert.run(...row)).catch(this.onError);
   }
 
   /** Retention: deletes every activity older than `beforeIso`; returns how many. */
   async deleteOlderThan(beforeIso: string): Promise<number> {
-    this.flush();
+    this.writes.flush();
     return this.db.prepare('DELETE FROM transcript_activities WHERE timestamp < ?').run(beforeIso).changes;
   }
 
   async getTranscriptActivities(channelId: string, conversationId: string, continuationToken?: string, startDate?: Date): Promise<PagedResult<Activity>> {
-    this.flush();
+    this.writes.flush();
     const after = Number(continuationToken ?? 0) || 0;
     const since = startDate ? startDate.toISOString() : '';
     const rows = this.db
@@ -91,7 +74,7 @@ export class SqliteTranscriptStore implements TranscriptArchive {
   }
 
   async activities(conversationId: string): Promise<Activity[]> {
-    this.flush();
+    this.writes.flush();
     return this.db
       .prepare<[string], ActivityRow>('SELECT seq, json FROM transcript_activities WHERE conversation_id = ? ORDER BY seq')
       .all(conversationId)
@@ -99,7 +82,7 @@ export class SqliteTranscriptStore implements TranscriptArchive {
   }
 
   async listTranscripts(channelId: string, continuationToken?: string): Promise<PagedResult<TranscriptInfo>> {
-    this.flush();
+    this.writes.flush();
     const after = continuationToken ?? '';
     const rows = this.db
       .prepare<[string, string], { conversation_id: string; created: string }>(
@@ -114,7 +97,7 @@ export class SqliteTranscriptStore implements TranscriptArchive {
   }
 
   async deleteTranscript(channelId: string, conversationId: string): Promise<void> {
-    this.flush();
+    this.writes.flush();
     this.db.prepare('DELETE FROM transcript_activities WHERE channel_id = ? AND conversation_id = ?').run(channelId, conversationId);
   }
 }

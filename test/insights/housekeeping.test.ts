@@ -17,7 +17,8 @@ describe('insights housekeeping', () => {
   let store: SqliteInsightsStore;
   let now: number;
   beforeEach(() => {
-    jest.useFakeTimers({ now: T0 });
+    // setImmediate stays real: the store commits its events at the end of a tick (TickWrites).
+    jest.useFakeTimers({ now: T0, doNotFake: ['setImmediate'] });
     now = T0;
     db = new Database(':memory:');
     store = new SqliteInsightsStore(db);
