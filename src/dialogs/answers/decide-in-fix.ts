@@ -68,14 +68,15 @@ export function volunteersSizes(parse: ParseResult, promptKind: PromptKind | und
 }
 
 /**
- * An answer that holds next to sizes: the label, or one of the words of a
- * meaning ("done, backup is 4 GB"). A button's own word ("ok", "got it") or
- * the answer model alone does not: "ok so 3.2 GB free and backup is 4 GB" is
- * a report of the sizes, not a confirmation of the step.
+ * An answer that holds next to sizes: the label, one of the words of a
+ * meaning ("done, backup is 4 GB"), or the answer model's reading ("I have 2
+ * GB free and it still fails"). A button's own word ("ok", "got it") does
+ * not: "ok so 3.2 GB free and backup is 4 GB" is a report of the sizes, not a
+ * confirmation of the step.
  */
 function clearAnswer(recognized: RecognizedAnswer): boolean {
-  if (recognized.kind !== 'option' && recognized.kind !== 'meaning') return false;
-  return recognized.by === 'label' || recognized.by === 'number' || (recognized.by === 'words' && (recognized.kind === 'meaning' || recognized.meaning !== undefined));
+  if (recognized.kind === 'meaning') return true;
+  return recognized.kind === 'option' && !(recognized.by === 'words' && recognized.meaning === undefined);
 }
 
 /**

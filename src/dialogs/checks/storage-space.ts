@@ -147,9 +147,11 @@ export type SizeAnswer = 'value' | 'skip' | 'directions' | 'retry';
  */
 export function sizeAnswer(recognized: RecognizedAnswer, text: string, whereWords: readonly string[][], directed: boolean): SizeAnswer {
   if (recognized.kind === 'value') return 'value';
-  if (recognized.kind !== 'option') return 'retry';
-  if (recognized.by === 'label' || (recognized.by === 'words' && recognized.meaning === undefined && !asksWhere(text, whereWords))) return 'skip';
-  const lost = recognized.meaning === 'cant_find' || asksWhere(text, whereWords);
+  const where = asksWhere(text, whereWords);
+  // A question no answer was read in ("how do I see how much is free?"): directions once, then the usual reprompt.
+  if (recognized.kind !== 'option') return where && !directed ? 'directions' : 'retry';
+  if (recognized.by === 'label' || (recognized.by === 'words' && recognized.meaning === undefined && !where)) return 'skip';
+  const lost = recognized.meaning === 'cant_find' || where;
   return lost && !directed ? 'directions' : 'skip';
 }
 
