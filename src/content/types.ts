@@ -128,6 +128,7 @@ export const MESSAGE_KEYS = [
   'sizes_noted_backup',
   'sizes_noted_free',
   'sizes_for_later',
+  'sizes_back_to_step',
   'stop_confirm',
   'stop_yes',
   'stop_no',

@@ -4,7 +4,7 @@ import type { StatePropertyAccessor, TurnContext } from 'botbuilder-core';
 import type { BotEvents, Understanding } from '../bot/bot-events';
 import { CSAT_DIALOG, createCsatDialogs } from './csat-dialog';
 import type { CsatAfter, CsatOptions, CsatPort } from './csat-dialog';
-import type { Content } from '../content/types';
+import type { CheckStep, Content } from '../content/types';
 import type { Entity, IntentName } from '../nlu/types';
 import { recognizeForTurn } from './answers/answer-prompt';
 import type { AnswerResult } from './answers/answer-prompt';
@@ -27,6 +27,7 @@ import { fill } from './text';
 import { TROUBLESHOOT_DIALOG, createTroubleshootDialog } from './troubleshoot-dialog';
 import type { ConversationProgress, NotedSizes, TroubleshootOptions, UserHistory } from './troubleshoot-dialog';
 import { formatSize } from './checks/sizes';
+import { compareSizes } from './checks/storage-space';
 import { getTurnUnderstanding } from './turn-understanding';
 
 export const MAIN_DIALOG = 'main';
@@ -80,8 +81,8 @@ export class MainDialog extends ComponentDialog {
   private readonly progress: StatePropertyAccessor<ConversationProgress>;
   private readonly events: BotEvents;
   private readonly fixIntents: ReadonlySet<IntentName>;
-  /** The fix whose check reads sizes (fix 2), if the content has one. */
-  private readonly sizeFix?: { id: string; intent: IntentName };
+  /** The fix whose check reads sizes (fix 2) and that check, if the content has one. */
+  private readonly sizeFix?: { id: string; intent: IntentName; step: CheckStep };
   private readonly lexicon: AnswerLexicon;
   private readonly handoff?: HandoffPort;
   readonly replies: Replies;
@@ -98,7 +99,10 @@ export class MainDialog extends ComponentDialog {
     this.handoff = deps.handoff;
     this.replies = new Replies(deps.content);
     this.fixIntents = new Set(deps.content.fixes.map((f) => f.intent));
-    this.sizeFix = deps.content.fixes.find((f) => f.steps.some((s) => s.kind === 'check' && s.check === 'storage-space'));
+    for (const f of deps.content.fixes) {
+      const step = f.steps.find((s): s is CheckStep => s.kind === 'check' && s.check === 'storage-space');
+      if (step && !this.sizeFix) this.sizeFix = { id: f.id, intent: f.intent, step };
+    }
 
     const { messages, fixes } = deps.content;
     const lexicon = answerLexicon(messages, deps.thresholds.answers);
@@ -358,10 +362,12 @@ export class MainDialog extends ComponentDialog {
         await innerDC.cancelAllDialogs();
         await context.sendActivity(text.switch_fix);
         return this.act(innerDC, action.intent, parse.entities);
-      case 'sizes':
-        await context.sendActivity(this.sizesNotedText(noted ?? {}, sizeCheck?.ahead === true));
+      case 'sizes': {
+        const known = (await this.progress.get(context, NEW_PROGRESS())).sizes ?? {};
+        await context.sendActivity(this.sizesNotedText(noted ?? {}, known, sizeCheck?.ahead === true));
         await innerDC.repromptDialog();
         return Dialog.EndOfTurn;
+      }
     }
   }
 
@@ -382,11 +388,16 @@ export class MainDialog extends ComponentDialog {
     return given;
   }
 
-  /** "Noted: …", and that the size check will use it when it is still to come. */
-  private sizesNotedText(given: NotedSizes, ahead: boolean): string {
+  /**
+   * "Noted: …", then either that the size check will use it (still to come)
+   * or, when it will not come again and both sizes are known, its comparison now.
+   */
+  private sizesNotedText(given: NotedSizes, known: NotedSizes, ahead: boolean): string {
     const { text } = this.content.messages;
     const key = given.backup !== undefined && given.free !== undefined ? 'sizes_noted_both' : given.backup !== undefined ? 'sizes_noted_backup' : 'sizes_noted_free';
     const noted = fill(text[key], { backup: formatSize(given.backup ?? 0), free: formatSize(given.free ?? 0) });
-    return ahead ? `${noted} ${text.sizes_for_later}` : noted;
+    if (ahead) return `${noted} ${text.sizes_for_later}`;
+    if (!this.sizeFix || known.backup === undefined || known.free === undefined) return noted;
+    return `${noted}\n\n${compareSizes(this.sizeFix.step, known.backup, known.free).text}\n\n${text.sizes_back_to_step}`;
   }
 }

@@ -310,6 +310,17 @@ describe('sizes typed at a step that asked something else', () => {
     },
   );
 
+  test('in fix 2 after a skip, one size is noted alone; the other then completes the comparison', async () => {
+    const c = await atSize();
+    await c.say('skip');
+    const one = await c.say('the backup is 4gb');
+    expect(one.text).toContain(fill(text.sizes_noted_backup, { backup: '4 GB' }));
+    expect(one.text).not.toContain('Your backup is');
+    const both = await c.say('and i have 10 gb free');
+    expect(both.text).toContain(fill(text.sizes_noted_free, { free: '10 GB' }));
+    expect(both.text).toContain('Your backup is 4 GB');
+  });
+
   test('one size given is noted alone; fix 2 asks only for the other', async () => {
     const c = await atInstruction();
     const turn = await c.say('my backup is 5.1 GB btw');
@@ -330,11 +341,14 @@ describe('sizes typed at a step that asked something else', () => {
     expect(fix2.text).toContain(askFree);
   });
 
-  test('after skipping the sizes in fix 2, sizes at its next step are noted and the step asked again', async () => {
+  test.each(['3.2gb free and backup is 4gb', 'found it: backup 4 GB, 3.2 GB free'])('after skipping the sizes in fix 2, "%s" at its next step is compared at once, then the step is asked again', async (words) => {
     const c = await atSize();
     expect((await c.say('skip')).text).toContain(skipped);
-    const turn = await c.say('3.2gb free and backup is 4gb');
+    const turn = await c.say(words);
     expect(turn.text).toContain(noted('4 GB', '3.2 GB'));
+    expect(turn.text).toContain('Your backup is 4 GB, so WhatsApp wants about 8.2 GB free');
+    expect(turn.text).toContain(text.sizes_back_to_step);
+    expect(turn.text).toContain(step<InstructionStep>('icloud-storage', 'make-room').say);
     expect(turn.text).not.toContain(text.sizes_for_later);
     expect(turn.text).not.toContain(text.step_reprompt);
     expect(turn.buttons).toEqual(STEP_BUTTONS);

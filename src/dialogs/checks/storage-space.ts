@@ -99,23 +99,12 @@ class StorageSpaceDialog extends ComponentDialog {
 
   private async finish(turn: WaterfallStepContext) {
     const { backup, free } = stepValues(turn) as { backup?: number; free?: number };
-    let outcome: Outcome = 'skipped';
-    const factor = Number(this.step.settings.factor);
-    if (backup !== undefined && free !== undefined) {
-      const needed = backup * factor;
-      outcome = free >= needed ? 'enough' : 'short';
-      await turn.context.sendActivity(
-        fill(this.step.text[outcome]!, {
-          backup: formatSize(backup),
-          free: formatSize(free),
-          needed: formatSize(needed),
-          factor,
-          shortfall: formatSize(Math.max(needed - free, 0)),
-        }),
-      );
-    } else {
+    if (backup === undefined || free === undefined) {
       await turn.context.sendActivity(this.step.text.skipped!);
+      return turn.endDialog('skipped' satisfies Outcome);
     }
+    const { outcome, text } = compareSizes(this.step, backup, free);
+    await turn.context.sendActivity(text);
     return turn.endDialog(outcome);
   }
 
@@ -134,6 +123,21 @@ class StorageSpaceDialog extends ComponentDialog {
     // After a few tries, carry on without the number rather than loop forever.
     return prompt.attemptCount >= MAX_ATTEMPTS;
   }
+}
+
+/** The check's arithmetic: is `free` at least factor × `backup`, said in the check's words. */
+export function compareSizes(step: CheckStep, backup: number, free: number): { outcome: 'enough' | 'short'; text: string } {
+  const factor = Number(step.settings.factor);
+  const needed = backup * factor;
+  const outcome = free >= needed ? 'enough' : 'short';
+  const text = fill(step.text[outcome]!, {
+    backup: formatSize(backup),
+    free: formatSize(free),
+    needed: formatSize(needed),
+    factor,
+    shortfall: formatSize(Math.max(needed - free, 0)),
+  });
+  return { outcome, text };
 }
 
 /** What the size question does with a reply. */
