@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadDialogContent } from '../src/content/load-dialogs';
 import { loadNlu } from '../src/content/load-intents';
-import type { Content, QuestionStep } from '../src/content/types';
+import type { CheckStep, Content, QuestionStep } from '../src/content/types';
 import { CHECK_SPECS } from '../src/dialogs';
 import { decideInFix } from '../src/dialogs/answers/decide-in-fix';
 import type { InFixAction } from '../src/dialogs/answers/decide-in-fix';
@@ -20,7 +20,7 @@ import { unsure } from '../src/dialogs/answers/answer-prompt';
 import { answerLexicon, buttonOption } from '../src/dialogs/answers/prompts';
 import { recognizeAnswer } from '../src/dialogs/answers/recognize-answer';
 import type { PromptSpec } from '../src/dialogs/answers/recognize-answer';
-import { sizeInReading, sizePromptSpec } from '../src/dialogs/checks/storage-space';
+import { sizeAnswer, sizeInReading, sizePromptSpec, whereWordsOf } from '../src/dialogs/checks/storage-space';
 import { decide, dialogThresholds, GENERIC_COMPLAINT } from '../src/dialogs/routing';
 import type { Thresholds } from '../src/dialogs/routing';
 import type { IntentName, Nlu } from '../src/nlu';
@@ -64,6 +64,8 @@ export function loadTypedAnswers(path: string): TypedAnswer[] {
 interface Scene {
   prompt: PromptSpec;
   runningFix: IntentName | undefined;
+  /** The size check's fix, and whether it is still to come (it is, at fix 1 of a full run). */
+  sizeCheck?: { intent: IntentName; ahead: boolean };
 }
 
 function question(content: Content, fixId: string, stepId: string): { step: QuestionStep; intent: IntentName } {
@@ -71,6 +73,12 @@ function question(content: Content, fixId: string, stepId: string): { step: Ques
   const step = fix?.steps.find((s) => s.id === stepId);
   if (!fix || step?.kind !== 'question') throw new Error(`answers-eval: ${fixId}/${stepId} is not a question in the content`);
   return { step, intent: fix.intent };
+}
+
+function sizeCheckStep(content: Content): CheckStep {
+  const step = content.fixes.flatMap((f) => f.steps).find((s): s is CheckStep => s.kind === 'check' && s.check === 'storage-space');
+  if (!step) throw new Error('answers-eval: the storage-space check is missing from the content');
+  return step;
 }
 
 function scenes(content: Content): Record<AnswerPromptName, Scene> {
@@ -81,11 +89,13 @@ function scenes(content: Content): Record<AnswerPromptName, Scene> {
   const sizeStep = storage?.steps.find((s) => s.kind === 'check' && s.check === 'storage-space');
   if (!storage || sizeStep?.kind !== 'check') throw new Error('answers-eval: the storage-space check is missing from the content');
   const firstFix = content.fixes[0]!.intent;
+  const ahead = { intent: storage.intent, ahead: true };
+  const behind = { intent: storage.intent, ahead: false };
   return {
-    instruction: { prompt: { kind: 'instruction', options: (['choice_done', 'choice_cant_find', 'choice_already'] as const).map((k) => buttonOption(messages, k)) }, runningFix: firstFix },
-    verify: { prompt: { kind: 'verify', options: [buttonOption(messages, 'verify_yes'), buttonOption(messages, 'verify_no')] }, runningFix: firstFix },
-    home_button: { prompt: { kind: 'question', options: home.step.choices }, runningFix: home.intent },
-    status_dot: { prompt: { kind: 'question', options: dot.step.choices }, runningFix: dot.intent },
+    instruction: { prompt: { kind: 'instruction', options: (['choice_done', 'choice_cant_find', 'choice_already'] as const).map((k) => buttonOption(messages, k)) }, runningFix: firstFix, sizeCheck: ahead },
+    verify: { prompt: { kind: 'verify', options: [buttonOption(messages, 'verify_yes'), buttonOption(messages, 'verify_no')] }, runningFix: firstFix, sizeCheck: ahead },
+    home_button: { prompt: { kind: 'question', options: home.step.choices }, runningFix: home.intent, sizeCheck: behind },
+    status_dot: { prompt: { kind: 'question', options: dot.step.choices }, runningFix: dot.intent, sizeCheck: behind },
     size: { prompt: sizePromptSpec(sizeStep), runningFix: storage.intent },
     // While "Stop troubleshooting?" waits, the fix underneath is not the active dialog.
     stop_confirm: { prompt: { kind: 'stop', options: [buttonOption(messages, 'stop_yes'), buttonOption(messages, 'stop_no')] }, runningFix: undefined },
@@ -94,6 +104,7 @@ function scenes(content: Content): Record<AnswerPromptName, Scene> {
 
 /** What the bot did, in words a report reads: "option 1", "solved", "help", "explains how to find out", … */
 export function describeAction(action: InFixAction, prompt: PromptSpec): string {
+  if (action.kind === 'sizes') return 'notes the sizes';
   if (action.kind !== 'answer') return action.kind === 'switch' ? `switch to ${action.intent}` : action.kind;
   const r = action.recognized;
   if (r.kind === 'option') return `option ${r.index + 1}`;
@@ -118,7 +129,8 @@ function expected(prompt: AnswerPromptName, means: string): string[] {
     case 'status_dot':
       return [{ green: 'option 1', 'not-green': 'option 2', dont_know: 'explains how to find out' }[means] ?? '?'];
     case 'size':
-      return means === 'size' ? ['value'] : ['option 1'];
+      // Not giving a size is understood when the bot skips, or (for "where is that?" / a first "can't find it") says where to look and asks again.
+      return means === 'size' ? ['value'] : ['option 1', 'gives directions'];
     case 'stop_confirm':
       // A clear "stop" while the question waits stops as surely as "Yes, stop" does.
       return means === 'affirm' ? ['option 1', 'stop'] : means === 'deny' ? ['option 2'] : ['?'];
@@ -144,12 +156,24 @@ export function evaluateAnswers(answers: readonly TypedAnswer[], content: Conten
   const bySceme = scenes(content);
   const fixIntents = new Set(content.fixes.map((f) => f.intent));
   const lexicon = answerLexicon(content.messages, thresholds.answers);
+  const whereWords = whereWordsOf(sizeCheckStep(content));
   const outcomes = answers.map((a): AnswerOutcome => {
     const scene = bySceme[a.prompt];
     const parse = nlu.parse(a.text);
     const recognized = recognizeAnswer(scene.prompt, parse, lexicon);
-    const action = decideInFix({ recognized, runningFix: scene.runningFix, parse, route: thresholds.route, fixIntents, personLabel: content.messages.text.talk_to_person });
+    const action = decideInFix({
+      recognized,
+      runningFix: scene.runningFix,
+      parse,
+      route: thresholds.route,
+      fixIntents,
+      personLabel: content.messages.text.talk_to_person,
+      promptKind: scene.prompt.kind,
+      ...(scene.sizeCheck ? { sizeCheck: scene.sizeCheck } : {}),
+    });
     let did = describeAction(action, scene.prompt);
+    // The size question's own reading of the reply, as the check does it (the first time it is asked).
+    if (a.prompt === 'size' && action.kind === 'answer' && sizeAnswer(recognized, a.text, whereWords, false) === 'directions') did = 'gives directions';
     // A size counts only when the number read is the one meant (within rounding).
     if (did === 'value' && a.valueGb !== undefined) {
       const read = sizeInReading(parse, 'backup');
@@ -200,6 +224,14 @@ const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 const share = (t: { right: number; total: number }): string => `${t.right}/${t.total} (${pct(t.total === 0 ? 0 : t.right / t.total)})`;
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\s+/g, ' ');
 
+/** Which answers without a size got directions (and the question again) rather than the skip: both count as understood. */
+function directed(e: AnswerEvaluation): string[] {
+  const noSize = e.outcomes.filter((o) => o.prompt === 'size' && o.means !== 'size');
+  const given = noSize.filter((o) => o.did === 'gives directions');
+  if (given.length === 0) return [];
+  return [`At the size question, ${given.length} of the ${noSize.length} answers that gave no size got directions and the question again (a second such answer skips): ${given.map((o) => `"${cell(o.text)}"`).join(', ')}.`, ''];
+}
+
 function sections(title: string, e: AnswerEvaluation): string[] {
   return [
     `## ${title}`,
@@ -210,6 +242,7 @@ function sections(title: string, e: AnswerEvaluation): string[] {
     '|---|---|---:|---:|',
     ...e.byLabel.map((r) => `| ${r.prompt} | ${r.means} | ${r.total} | ${pct(r.right / r.total)} |`),
     '',
+    ...directed(e),
     `### Not understood (${e.outcomes.filter((o) => !o.right).length})`,
     '',
     '| prompt | text | meant | the bot did |',
@@ -238,7 +271,7 @@ function main(): void {
   const md = [
     '# Answer understanding',
     '',
-    `Generated by \`npm run nlu:eval\` (scripts/answers-eval.ts): typed answers at each kind of prompt, through the bot's own decision (\`decideInFix\`) with the real content (dialogs/), answer model (intents/answers/) and thresholds (src/nlu/answer-thresholds.ts). "Understood" means the bot did what the answer meant: picked that button, ended the fix as solved, answered "don't know" with how to find out, read the size that was meant, or took help / stop / a person as such.`,
+    `Generated by \`npm run nlu:eval\` (scripts/answers-eval.ts): typed answers at each kind of prompt, through the bot's own decision (\`decideInFix\`) with the real content (dialogs/), answer model (intents/answers/) and thresholds (src/nlu/answer-thresholds.ts). "Understood" means the bot did what the answer meant: picked that button, ended the fix as solved, answered "don't know" with how to find out, read the size that was meant, took help / stop / a person as such, or, at the size question, for an answer without a size, skipped or said where to look and asked again (those are listed under each split's table).`,
     '',
     '| split | answers | understood | taken as "stop" without meaning it |',
     '|---|---:|---:|---:|',
@@ -261,7 +294,7 @@ function main(): void {
   ].join('\n');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'answers-eval.md'), md);
-  const strip = (e: AnswerEvaluation) => ({ total: e.total, accuracy: e.accuracy, falseStops: e.falseStops, byLabel: e.byLabel, notUnderstood: e.outcomes.filter((o) => !o.right) });
+  const strip = (e: AnswerEvaluation) => ({ total: e.total, accuracy: e.accuracy, falseStops: e.falseStops, byLabel: e.byLabel, notUnderstood: e.outcomes.filter((o) => !o.right), sizeDirections: e.outcomes.filter((o) => o.did === 'gives directions').map((o) => o.text) });
   const json = { generatedBy: 'scripts/answers-eval.ts', heldout: strip(held), development: strip(dev), routing: { heldout: routingHeld, development: routingDev } };
   writeFileSync(join(outDir, 'answers-eval.json'), `${JSON.stringify(json, null, 2)}\n`);
   console.log(`answers held-out: ${held.total} · understood ${pct(held.accuracy)} · false stops ${held.falseStops}`);

@@ -2,6 +2,7 @@ import { ComponentDialog, DialogEvents, WaterfallDialog } from 'botbuilder-dialo
 import type { DialogContext, DialogEvent, DialogTurnResult, WaterfallStep, WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Condition, FixDefinition, Messages, Step } from '../content/types';
 import type { Entity } from '../nlu/types';
+import type { NotedSizes } from './troubleshoot-dialog';
 import type { AnswerResult } from './answers/answer-prompt';
 import { answerPromptOptions, buttonOption, createAnswerPrompt } from './answers/prompts';
 import type { AnswerLexicon } from './answers/recognize-answer';
@@ -16,6 +17,8 @@ import type { FixJournal } from './fix-journal';
 export interface FixOptions {
   /** Entities from the message that started troubleshooting (e.g. sizes for the space check). */
   entities?: Entity[];
+  /** Sizes the user gave later, at steps that asked something else; newer than `entities`. */
+  sizes?: NotedSizes;
 }
 
 export interface FixResult {

@@ -4,11 +4,11 @@ import type { StatePropertyAccessor, TurnContext } from 'botbuilder-core';
 import type { BotEvents, Understanding } from '../bot/bot-events';
 import { CSAT_DIALOG, createCsatDialogs } from './csat-dialog';
 import type { CsatAfter, CsatOptions, CsatPort } from './csat-dialog';
-import type { Content } from '../content/types';
+import type { CheckStep, Content } from '../content/types';
 import type { Entity, IntentName } from '../nlu/types';
 import { recognizeForTurn } from './answers/answer-prompt';
 import type { AnswerResult } from './answers/answer-prompt';
-import { decideInFix } from './answers/decide-in-fix';
+import { decideInFix, volunteersSizes } from './answers/decide-in-fix';
 import { activePromptSpec, answerLexicon, answerPromptOptions, buttonOption, createAnswerPrompt } from './answers/prompts';
 import type { AnswerLexicon } from './answers/recognize-answer';
 import { messageWithButtons } from './choices';
@@ -25,7 +25,9 @@ import { decide } from './routing';
 import type { Thresholds } from './routing';
 import { fill } from './text';
 import { TROUBLESHOOT_DIALOG, createTroubleshootDialog } from './troubleshoot-dialog';
-import type { ConversationProgress, TroubleshootOptions, UserHistory } from './troubleshoot-dialog';
+import type { ConversationProgress, NotedSizes, TroubleshootOptions, UserHistory } from './troubleshoot-dialog';
+import { formatSize } from './checks/sizes';
+import { compareSizes } from './checks/storage-space';
 import { getTurnUnderstanding } from './turn-understanding';
 
 export const MAIN_DIALOG = 'main';
@@ -79,6 +81,8 @@ export class MainDialog extends ComponentDialog {
   private readonly progress: StatePropertyAccessor<ConversationProgress>;
   private readonly events: BotEvents;
   private readonly fixIntents: ReadonlySet<IntentName>;
+  /** The fix whose check reads sizes (fix 2) and that check, if the content has one. */
+  private readonly sizeFix?: { id: string; intent: IntentName; step: CheckStep };
   private readonly lexicon: AnswerLexicon;
   private readonly handoff?: HandoffPort;
   readonly replies: Replies;
@@ -95,6 +99,10 @@ export class MainDialog extends ComponentDialog {
     this.handoff = deps.handoff;
     this.replies = new Replies(deps.content);
     this.fixIntents = new Set(deps.content.fixes.map((f) => f.intent));
+    for (const f of deps.content.fixes) {
+      const step = f.steps.find((s): s is CheckStep => s.kind === 'check' && s.check === 'storage-space');
+      if (step && !this.sizeFix) this.sizeFix = { id: f.id, intent: f.intent, step };
+    }
 
     const { messages, fixes } = deps.content;
     const lexicon = answerLexicon(messages, deps.thresholds.answers);
@@ -317,6 +325,7 @@ export class MainDialog extends ComponentDialog {
     const context = innerDC.context;
     const runningFix = this.content.fixes.find((f) => f.id === innerDC.activeDialog?.id);
     const prompt = activePromptSpec(innerDC);
+    const sizeCheck = this.sizeCheck(innerDC);
     const action = decideInFix({
       recognized: prompt ? recognizeForTurn(context, prompt, this.lexicon) : { kind: 'none' },
       parse,
@@ -324,7 +333,11 @@ export class MainDialog extends ComponentDialog {
       runningFix: runningFix?.intent,
       fixIntents: this.fixIntents,
       personLabel: text.talk_to_person,
+      ...(prompt ? { promptKind: prompt.kind } : {}),
+      ...(sizeCheck ? { sizeCheck } : {}),
     });
+    // Sizes given at a step that asked something else are kept for the size check, whatever the message does.
+    const noted = runningFix && volunteersSizes(parse, prompt?.kind) ? await this.noteSizes(context, parse.entities) : undefined;
     switch (action.kind) {
       case 'answer':
         return super.onContinueDialog(innerDC);
@@ -349,6 +362,42 @@ export class MainDialog extends ComponentDialog {
         await innerDC.cancelAllDialogs();
         await context.sendActivity(text.switch_fix);
         return this.act(innerDC, action.intent, parse.entities);
+      case 'sizes': {
+        const known = (await this.progress.get(context, NEW_PROGRESS())).sizes ?? {};
+        await context.sendActivity(this.sizesNotedText(noted ?? {}, known, sizeCheck?.ahead === true));
+        await innerDC.repromptDialog();
+        return Dialog.EndOfTurn;
+      }
     }
+  }
+
+  /** The size check's fix and whether this run of fixes has it still to come (after the one running). */
+  private sizeCheck(innerDC: DialogContext): { intent: IntentName; ahead: boolean } | undefined {
+    if (!this.sizeFix) return undefined;
+    const run = innerDC.stack.find((d) => d.id === TROUBLESHOOT_DIALOG)?.state as { options?: Partial<TroubleshootOptions> } | undefined;
+    const queue = run?.options?.queue ?? [];
+    return { intent: this.sizeFix.intent, ahead: queue.slice(1).includes(this.sizeFix.id) };
+  }
+
+  /** Keeps the message's sizes (the newest of each kind wins); returns the ones it gave. */
+  private async noteSizes(context: TurnContext, entities: readonly Entity[]): Promise<NotedSizes> {
+    const given: NotedSizes = {};
+    for (const e of entities) if (e.entity === 'size' && e.role && given[e.role] === undefined) given[e.role] = e.value;
+    const progress = await this.progress.get(context, NEW_PROGRESS());
+    progress.sizes = { ...progress.sizes, ...given };
+    return given;
+  }
+
+  /**
+   * "Noted: …", then either that the size check will use it (still to come)
+   * or, when it will not come again and both sizes are known, its comparison now.
+   */
+  private sizesNotedText(given: NotedSizes, known: NotedSizes, ahead: boolean): string {
+    const { text } = this.content.messages;
+    const key = given.backup !== undefined && given.free !== undefined ? 'sizes_noted_both' : given.backup !== undefined ? 'sizes_noted_backup' : 'sizes_noted_free';
+    const noted = fill(text[key], { backup: formatSize(given.backup ?? 0), free: formatSize(given.free ?? 0) });
+    if (ahead) return `${noted} ${text.sizes_for_later}`;
+    if (!this.sizeFix || known.backup === undefined || known.free === undefined) return noted;
+    return `${noted}\n\n${compareSizes(this.sizeFix.step, known.backup, known.free).text}\n\n${text.sizes_back_to_step}`;
   }
 }

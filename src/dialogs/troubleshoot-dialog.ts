@@ -18,11 +18,19 @@ export interface TroubleshootOptions {
   entities?: Entity[];
 }
 
+/** Sizes in decimal GB the user gave along the way, for the size check. */
+export interface NotedSizes {
+  backup?: number;
+  free?: number;
+}
+
 /** What this conversation has tried; kept in conversation state. */
 export interface ConversationProgress {
   tried: string[];
   /** Messages in a row the bot could not understand. */
   misunderstood: number;
+  /** Sizes the user gave at steps that asked something else ("3.2 GB free, backup 4 GB"). */
+  sizes?: NotedSizes;
 }
 
 /** Per user: which fix solved it, for the record (and for reporting). */
@@ -54,7 +62,8 @@ export function createTroubleshootDialog({ content, replies, progress, history, 
     named(`${TROUBLESHOOT_DIALOG}.run`, async (turn: WaterfallStepContext<TroubleshootOptions>) => {
       const [fixId] = turn.options.queue;
       events.fixStarted(turn.context, fixId!);
-      return turn.beginDialog(fixId!, { entities: turn.options.entities } satisfies FixOptions);
+      const { sizes } = await progress.get(turn.context, { tried: [], misunderstood: 0 });
+      return turn.beginDialog(fixId!, { entities: turn.options.entities, ...(sizes ? { sizes } : {}) } satisfies FixOptions);
     }),
     named(`${TROUBLESHOOT_DIALOG}.next`, async (turn: WaterfallStepContext<TroubleshootOptions>) => {
       const result = turn.result as FixResult;

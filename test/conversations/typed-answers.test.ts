@@ -22,6 +22,9 @@ const storage = fix('icloud-storage').steps[0]!;
 const askBackup = storage.kind === 'check' ? storage.text.ask_backup! : '';
 const askFree = storage.kind === 'check' ? storage.text.ask_free! : '';
 const skipped = storage.kind === 'check' ? storage.text.skipped! : '';
+const whereBackup = storage.kind === 'check' ? storage.text.where_backup! : '';
+const whereFree = storage.kind === 'check' ? storage.text.where_free! : '';
+const storageText = storage.kind === 'check' ? storage.text : {};
 
 /** A conversation at the first instruction step of fix 1 ("open iCloud"). */
 async function atInstruction(): Promise<TestConversation> {
@@ -228,7 +231,7 @@ describe('at "did the backup finish?"', () => {
 });
 
 describe('at the size question of fix 2', () => {
-  test.each(["I don't know", 'no idea', 'skip'])('"%s" takes the skip path', async (words) => {
+  test.each(["I don't know", 'no idea', 'skip', 'pass', 'idk', 'it just says never', 'no backup yet'])('"%s" takes the skip path', async (words) => {
     const c = await atSize();
     const turn = await c.say(words);
     expect(turn.text).toContain(skipped);
@@ -243,5 +246,111 @@ describe('at the size question of fix 2', () => {
   test('a success report ends the fix as solved', async () => {
     const c = await atSize();
     expect((await c.say('oh wait, it works now')).text).toContain(solvedBy('icloud-storage'));
+  });
+});
+
+describe('asking where to look at the size question of fix 2', () => {
+  const askedWhere = (turn: Turn, where: string) => {
+    expect(turn.text).toContain(where);
+    expect(turn.text).not.toContain(skipped);
+    expect(turn.buttons).toEqual([storageText.skip_label]);
+    expectNoStop(turn);
+  };
+
+  test.each(['how do i see that?', 'where do i find that', 'where is that', 'where does it say that', 'not sure where to look', 'how do I check that?', "i can't find it"])(
+    '"%s" at the backup size gets directions and the question again; a size then carries on',
+    async (words) => {
+      const c = await atSize();
+      askedWhere(await c.say(words), whereBackup);
+      expect((await c.say('ok it says 4.1 GB')).text).toContain(askFree);
+    },
+  );
+
+  test.each(["where's that?", 'how do i see how much is free', 'which screen is that on'])('"%s" at the free space gets directions for the free space', async (words) => {
+    const c = await atSize();
+    expect((await c.say('3.4 gb')).text).toContain(askFree);
+    askedWhere(await c.say(words), whereFree);
+    expect((await c.say('5 gb')).text).toContain('Your backup is 3.4 GB');
+  });
+
+  test.each(["still can't find it", 'where is that though', 'skip', "don't know"])('after the directions, "%s" skips (no one is kept on a number they cannot find)', async (words) => {
+    const c = await atSize();
+    askedWhere(await c.say('where do i find that'), whereBackup);
+    const turn = await c.say(words);
+    expect(turn.text).toContain(skipped);
+    expectNoStop(turn);
+  });
+});
+
+describe('sizes typed at a step that asked something else', () => {
+  const noted = (backup: string, free: string) => fill(text.sizes_noted_both, { backup, free });
+  /** Confirms fix 1's steps from `from` on, and says it did not help: fix 2 starts. */
+  const finishFix1 = async (c: TestConversation, from = 0): Promise<Turn> => {
+    for (let i = from; i < fix('icloud-access').steps.length; i++) await c.say('done');
+    return c.say('no, still failing');
+  };
+
+  test.each(['3.2gb free and backup is 4gb', 'ok so i have 3.2gb free and the backup is 4gb', 'it says 3.2gb free and backup is 4gb', '3.2GB free. Backup 4GB', 'i see 3.2 gb free and whatsapp backup 4 gb'])(
+    '"%s" at fix 1 is not Done: noted, the same step again, and fix 2 later uses the numbers without asking',
+    async (words) => {
+      const c = await atInstruction();
+      const turn = await c.say(words);
+      expect(turn.text).toContain(noted('4 GB', '3.2 GB'));
+      expect(turn.text).toContain(text.sizes_for_later);
+      expect(turn.text).toContain(access(0).say);
+      expect(turn.text).not.toContain(access(1).say);
+      expect(turn.text).not.toContain(text.switch_fix);
+      expect(turn.buttons).toEqual(STEP_BUTTONS);
+      const fix2 = await finishFix1(c);
+      expect(fix2.text).toContain(fix('icloud-storage').intro);
+      expect(fix2.text).toContain('Your backup is 4 GB');
+      expect(fix2.text).toContain('iCloud only has 3.2 GB');
+      expect(fix2.text).not.toContain(askBackup);
+      expect(fix2.text).not.toContain(askFree);
+    },
+  );
+
+  test('in fix 2 after a skip, one size is noted alone; the other then completes the comparison', async () => {
+    const c = await atSize();
+    await c.say('skip');
+    const one = await c.say('the backup is 4gb');
+    expect(one.text).toContain(fill(text.sizes_noted_backup, { backup: '4 GB' }));
+    expect(one.text).not.toContain('Your backup is');
+    const both = await c.say('and i have 10 gb free');
+    expect(both.text).toContain(fill(text.sizes_noted_free, { free: '10 GB' }));
+    expect(both.text).toContain('Your backup is 4 GB');
+  });
+
+  test('one size given is noted alone; fix 2 asks only for the other', async () => {
+    const c = await atInstruction();
+    const turn = await c.say('my backup is 5.1 GB btw');
+    expect(turn.text).toContain(fill(text.sizes_noted_backup, { backup: '5.1 GB' }));
+    expect(turn.text).toContain(access(0).say);
+    const fix2 = await finishFix1(c);
+    expect(fix2.text).not.toContain(askBackup);
+    expect(fix2.text).toContain(askFree);
+  });
+
+  test('a clear answer with a size counts ("done, backup is 3.4gb") and the size is kept silently', async () => {
+    const c = await atInstruction();
+    const turn = await c.say('done, backup is 3.4gb');
+    expect(turn.text).toContain(access(1).say);
+    expect(turn.text).not.toContain(text.sizes_for_later);
+    const fix2 = await finishFix1(c, 1);
+    expect(fix2.text).not.toContain(askBackup);
+    expect(fix2.text).toContain(askFree);
+  });
+
+  test.each(['3.2gb free and backup is 4gb', 'found it: backup 4 GB, 3.2 GB free'])('after skipping the sizes in fix 2, "%s" at its next step is compared at once, then the step is asked again', async (words) => {
+    const c = await atSize();
+    expect((await c.say('skip')).text).toContain(skipped);
+    const turn = await c.say(words);
+    expect(turn.text).toContain(noted('4 GB', '3.2 GB'));
+    expect(turn.text).toContain('Your backup is 4 GB, so WhatsApp wants about 8.2 GB free');
+    expect(turn.text).toContain(text.sizes_back_to_step);
+    expect(turn.text).toContain(step<InstructionStep>('icloud-storage', 'make-room').say);
+    expect(turn.text).not.toContain(text.sizes_for_later);
+    expect(turn.text).not.toContain(text.step_reprompt);
+    expect(turn.buttons).toEqual(STEP_BUTTONS);
   });
 });

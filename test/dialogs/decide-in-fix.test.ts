@@ -92,3 +92,45 @@ describe('decideInFix: what a message does while the bot waits on a prompt', () 
     }
   });
 });
+
+describe('decideInFix: sizes given at a step that asked something else', () => {
+  const withSizes = (p: ParseResult, ...sizes: Array<['backup' | 'free', number]>): ParseResult => ({
+    ...p,
+    entities: sizes.map(([role, value]) => ({ entity: 'size' as const, role, value, text: `${value} GB`, start: 0, end: 1 })),
+  });
+  const okWord: PromptSpec = { ...instruction, options: instruction.options.map((o, i) => (i === 0 ? { ...o, words: ['ok'] } : o)) };
+  const fixIntents = new Set<IntentName>(['check_icloud_access', 'check_storage', 'exclude_videos']);
+  const at = (p: ParseResult, ahead: boolean, spec: PromptSpec = instruction) =>
+    decide(p, { recognized: recognizeAnswer(spec, p, { ...lexicon, meaningWords: { ...lexicon.meaningWords, done: ['done'] } }), promptKind: spec.kind, fixIntents, sizeCheck: { intent: 'check_storage', ahead } });
+
+  test('a report of sizes is not an answer: noted, even when a button\'s own word ("ok") is in it', () => {
+    expect(at(withSizes(parse('3.2gb free and backup is 4gb', ['none', 0.5]), ['free', 3.2], ['backup', 4]), true)).toEqual({ kind: 'sizes' });
+    expect(at(withSizes(parse('ok 3.2gb free and backup is 4gb', ['none', 0.5]), ['free', 3.2], ['backup', 4]), true, okWord)).toEqual({ kind: 'sizes' });
+  });
+
+  test('a clear answer with sizes still answers: a meaning\'s words ("done, backup is 4gb") or the answer model', () => {
+    expect(at(withSizes(parse('done, backup is 4gb', ['none', 0.5]), ['backup', 4]), true)).toMatchObject({ kind: 'answer', recognized: { kind: 'option', index: 0 } });
+    expect(at(withSizes(parse('I have 2 GB free and it still fails', ['none', 0.5], ['still_failing', 0.9]), ['free', 2]), true)).toMatchObject({
+      kind: 'answer',
+      recognized: { kind: 'option', index: 0, by: 'meaning' },
+    });
+  });
+
+  test('sizes do not start the size check early when it is still to come; when it is not, they start it as before', () => {
+    const report = withSizes(parse('3.2 gb free, backup 4 gb', ['check_storage', 0.99]), ['free', 3.2], ['backup', 4]);
+    expect(at(report, true)).toEqual({ kind: 'sizes' });
+    expect(at(report, false)).toEqual({ kind: 'switch', intent: 'check_storage' });
+  });
+
+  test('other requests still win over sizes (help, a person, another symptom)', () => {
+    expect(at(withSizes(parse('stuck on videos, backup is 4gb', ['exclude_videos', 0.95]), ['backup', 4]), true)).toEqual({ kind: 'switch', intent: 'exclude_videos' });
+    expect(at(withSizes(parse('i want a human, 4gb backup', ['human_agent', 0.95]), ['backup', 4]), true)).toEqual({ kind: 'human' });
+  });
+
+  test('a size without a role, or at a prompt that asks for sizes, is not volunteered', () => {
+    const noRole: ParseResult = { ...parse('4gb', ['none', 0.5]), entities: [{ entity: 'size', value: 4, text: '4gb', start: 0, end: 3 }] };
+    expect(at(noRole, true)).toMatchObject({ kind: 'answer', recognized: { kind: 'none' } });
+    const report = withSizes(parse('3.2 gb free', ['none', 0.5]), ['free', 3.2]);
+    expect(decide(report, { promptKind: 'size', recognized: { kind: 'value' } })).toMatchObject({ kind: 'answer', recognized: { kind: 'value' } });
+  });
+});

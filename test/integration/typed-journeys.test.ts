@@ -111,6 +111,36 @@ describe('typed-only journeys over HTTP', () => {
 
   // The status fix can only solve anything while Apple reports an outage: its own journey below.
   const solvable = FIXES.filter((f) => f.id !== 'apple-status');
+  const storage = FIXES.find((f) => f.id === 'icloud-storage')!.steps[0]!.text!;
+
+  test('sizes typed at fix 1\'s first step are noted (not taken as done), and fix 2 compares them without asking', async () => {
+    const c = new Conversation(bot.channel);
+    const first = await c.say('my whatsapp just will not back up to icloud anymore');
+    const noted = await c.say('so it says 3.2gb free and the backup is 4gb');
+    expect(noted.text).toContain(fill(text.sizes_noted_both!, { backup: '4 GB', free: '3.2 GB' }));
+    expect(noted.text).toContain(FIXES[0]!.steps[0]!.say);
+    expect(noted.buttons).toEqual(first.buttons);
+    const { fixes, turns } = await walk(c, noted, 'icloud-storage');
+    // Fix 1 began before the walk: the first fix the walk enters is fix 2, after fix 1 was walked to its end.
+    expect(first.text).toContain(FIXES[0]!.intro);
+    expect(fixes[0]).toBe('icloud-storage');
+    const all = turns.map((t) => t.text).join('\n');
+    expect(all).toContain('Your backup is 4 GB, so WhatsApp wants about 8.2 GB free');
+    expect(all).not.toContain(storage.ask_backup);
+    expect(all).not.toContain(storage.ask_free);
+  });
+
+  test('asking where to look at the size questions gets directions each time, then the sizes are compared', async () => {
+    const c = new Conversation(bot.channel);
+    expect((await c.say(SYMPTOMS['icloud-storage']!)).text).toContain(storage.ask_backup);
+    expect((await c.say('where do i find that?')).text).toContain(storage.where_backup);
+    expect((await c.say('it says 3.4 gb')).text).toContain(storage.ask_free);
+    expect((await c.say('how do i see that')).text).toContain(storage.where_free);
+    const compared = await c.say('i have about 1 gb left');
+    expect(compared.text).toContain('Your backup is 3.4 GB');
+    expect(compared.text).not.toContain(storage.skipped);
+  });
+
   test.each(solvable.map((f) => [f.id, f] as const))('a user whose problem fix %s solves gets there by typing, and is told which fix did it', async (id, f) => {
     await solvedByTyping(bot, id, f);
   });
