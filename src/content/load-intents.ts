@@ -4,7 +4,9 @@ import { ANSWER_LABELS, INTENTS } from '../nlu/types';
 import type { AnswerExamples, IntentExamples, LabelExamples, Nlu } from '../nlu/types';
 import { createNlu } from '../nlu/classifier';
 import type { ModelCache } from '../nlu/model-cache';
-import { ContentError, ContentErrors, YamlFile } from './yaml-file';
+import { readExampleList } from './example-list-file';
+import type { ContentFile } from './example-list-file';
+import { ContentError, ContentErrors } from './yaml-file';
 
 /** Fewer examples than this and an intent cannot be learnt reliably. */
 export const MIN_EXAMPLES = 20;
@@ -74,9 +76,9 @@ function loadLabelledFolder<L extends string>(dir: string, labels: readonly L[])
 
   for (const name of names) {
     const path = join(dir, name);
-    let file: YamlFile;
+    let file: ContentFile;
     try {
-      file = YamlFile.read(path);
+      file = readExampleList(path);
     } catch (cause) {
       if (cause instanceof ContentError) {
         errors.push(cause);
@@ -128,7 +130,7 @@ function loadLabelledFolder<L extends string>(dir: string, labels: readonly L[])
 }
 
 /** Checks one file's shape; pushes errors and returns its examples when usable. */
-function validateFile<L extends string>(file: YamlFile, labels: readonly L[], errors: ContentError[]): LabelExamples<L> | undefined {
+function validateFile<L extends string>(file: ContentFile, labels: readonly L[], errors: ContentError[]): LabelExamples<L> | undefined {
   const isLabel = (name: unknown): name is L => typeof name === 'string' && (labels as readonly string[]).includes(name);
   const data = file.toJS();
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {

@@ -23,6 +23,8 @@ export interface FeatureOptions {
   nonwordWeight: number;
   /** Weight of the message's mean word vector, one feature per dimension (0 turns it off). */
   vectorWeight: number;
+  /** Weight of the message's shape: its length in words (1, 2, 3, 4-6, 7+), alone and with "every word unknown". */
+  shapeWeight: number;
 }
 
 export const DEFAULT_FEATURES: FeatureOptions = {
@@ -35,6 +37,7 @@ export const DEFAULT_FEATURES: FeatureOptions = {
   unknownWeight: 2,
   nonwordWeight: 3,
   vectorWeight: 0,
+  shapeWeight: 0,
 };
 
 /** A sparse, L2-normalised feature vector. */
@@ -53,7 +56,7 @@ export interface SparseVector {
  */
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
-const KIND = { word: 1, bigram: 2, char: 3, unknown: 4, nonword: 5, vector: 6 } as const;
+const KIND = { word: 1, bigram: 2, char: 3, unknown: 4, nonword: 5, vector: 6, shape: 7 } as const;
 
 function mix(hash: number, code: number): number {
   return Math.imul(hash ^ code, FNV_PRIME);
@@ -166,6 +169,12 @@ export function featureKeys(p: Processed, o: FeatureOptions, bag: FeatureBag): F
   }
   if (o.unknownWeight > 0 && p.unknown > 0) bag.add(UNKNOWN_FEATURE, o.unknownWeight * p.unknown);
   if (o.nonwordWeight > 0 && p.nonword > 0) bag.add(NONWORD_FEATURE, o.nonwordWeight * p.nonword);
+  if (o.shapeWeight > 0 && p.raw.length > 0) {
+    const n = p.raw.length;
+    const bucket = n <= 3 ? n : n <= 6 ? 4 : 5;
+    bag.add(mix(start(KIND.shape), bucket), o.shapeWeight);
+    if (p.unknown >= 0.999) bag.add(mix(start(KIND.shape), 10 + bucket), o.shapeWeight);
+  }
   if (o.vectorWeight > 0 && p.meaning) p.meaning.forEach((x, d) => bag.add(mix(start(KIND.vector), d), o.vectorWeight * x));
   return bag;
 }

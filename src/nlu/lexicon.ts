@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { PROJECT_ROOT } from '../project';
 
 /**
@@ -38,21 +37,27 @@ interface Header {
   vectors: number;
 }
 
-/** Brotli over: header JSON, newline, the words each followed by a newline, NUL, the int8 vectors. */
+/**
+ * Header JSON, newline, the words each followed by a newline, NUL, the int8
+ * vectors. Not compressed: the file is read into one buffer that the lexicon
+ * keeps for the life of the process, and nothing is freed. Brotli saved 1.1 MB
+ * on disk but its decoder's 4 MB ring buffer, freed at once, raised glibc's
+ * mmap threshold, so every later training buffer up to that size came from
+ * the heap and stayed resident after it was freed (~13 MB of RSS at a cold
+ * start, measured with /proc/self/smaps).
+ */
 export function encodeLexicon(data: LexiconData): Buffer {
   if (data.words.some((w) => !/^[a-z]+$/.test(w))) throw new Error('lexicon: words must be plain lower-case letters');
   const header: Header = { source: data.source, dims: data.dims, words: data.words.length, vectors: data.vectors.length / data.dims };
   const text = Buffer.from(`${JSON.stringify(header)}\n${data.words.map((w) => `${w}\n`).join('')}\0`, 'utf8');
-  const raw = Buffer.concat([text, Buffer.from(data.vectors.buffer, data.vectors.byteOffset, data.vectors.byteLength)]);
-  return brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } });
+  return Buffer.concat([text, Buffer.from(data.vectors.buffer, data.vectors.byteOffset, data.vectors.byteLength)]);
 }
 
-export function decodeLexicon(bytes: Buffer): LexiconBlock {
-  const raw = brotliDecompressSync(bytes);
+export function decodeLexicon(raw: Buffer): LexiconBlock {
   const headerEnd = raw.indexOf(10);
   const nul = raw.indexOf(0, headerEnd);
   const header = JSON.parse(raw.subarray(0, headerEnd).toString('utf8')) as Header;
-  // Views over the decompressed block, not copies: a copy would briefly double its ~10 MB (and RSS keeps the peak).
+  // Views over the file's bytes, not copies: a copy would briefly double its 3.3 MB (and RSS keeps the peak).
   const text = new Uint8Array(raw.buffer, raw.byteOffset + headerEnd + 1, nul - headerEnd - 1);
   let count = 0;
   for (let i = 0; i < text.length; i++) if (text[i] === 10) count++;

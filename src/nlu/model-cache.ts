@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import type { Hash } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { LEXICON_PATH } from './lexicon';
 import type { SoftmaxParameters } from './softmax';
@@ -88,10 +89,25 @@ function engine(): string {
     if (!['.ts', '.js'].includes(extname(name))) continue;
     hash.update(name).update(readFileSync(join(here, name)));
   }
-  hash.update(readFileSync(LEXICON_PATH));
+  hashFileInto(hash, LEXICON_PATH);
   hash.update(naturalVersion());
   engineFingerprint = hash.digest('hex');
   return engineFingerprint;
+}
+
+/**
+ * Feeds a file to `hash` in 64 KB pieces: reading the 3.3 MB lexicon whole
+ * only to free it again would raise glibc's mmap threshold to that size, and
+ * training's buffers would then stay resident after being freed.
+ */
+function hashFileInto(hash: Hash, path: string): void {
+  const chunk = Buffer.allocUnsafe(1 << 16);
+  const fd = openSync(path, 'r');
+  try {
+    for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) hash.update(chunk.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function naturalVersion(): string {

@@ -22,7 +22,10 @@ export interface NluOptions {
 }
 
 export const DEFAULT_NLU_OPTIONS: NluOptions = {
-  features: DEFAULT_FEATURES,
+  // The message's shape (shapeWeight 1: a short message whose every word is unknown is mostly a foreign
+  // greeting or thanks, or none) and bigrams at 1 (was 0.6): 5-fold CV over intents/ (3 fold seeds)
+  // 93.1 % → 93.8 % (seed 7, the report's: 92.6 % → 93.4 %), in-scope → none 2.8 % → 2.4 %, dev 97.2 % → 97.5 %.
+  features: { ...DEFAULT_FEATURES, bigramWeight: 1, shapeWeight: 1 },
   // Learning rate 4 (was 2) decaying at 0.0002 (was 0.0005): 12 epochs of the old schedule under-fitted.
   // 5-fold CV over intents/ (mean of 3 seeds) 91.4 % → 92.5 %, dev 96.1 % → 97.4 %, dev answers 93.7 % →
   // 94.3 %, at the same training time; reports/nlu-eval.md has the one-run figures.

@@ -7,7 +7,7 @@ import { DEFAULT_NLU_OPTIONS } from '../../src/nlu/options';
 import { trainTextClassifier } from '../../src/nlu/text-classifier';
 
 describe('the lexicon', () => {
-  it('round-trips words and int8 vectors through its compressed file format', () => {
+  it('round-trips words and int8 vectors through its file format', () => {
     const data = { source: 'test@1', dims: 2, words: ['cat', 'dog', 'kitten'], vectors: Int8Array.from([127, 0, 0, 127]) };
     const back = decodeLexicon(encodeLexicon(data));
     expect(back).toMatchObject({ source: 'test@1', dims: 2, count: 3 });
