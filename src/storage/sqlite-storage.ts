@@ -63,14 +63,15 @@ export class SqliteStorage implements Storage {
     assertKeys(keys, 'read');
     this.assertOpen();
     const result: StoreItems = {};
-    if (keys.length === 0) return result;
-    // One transaction so a multi-key read sees a single consistent snapshot.
-    this.db.transaction(() => {
+    const readAll = () => {
       for (const key of keys) {
         const row = this.selectStmt.get(key);
         if (row) result[key] = fromRecord(row.value, row.etag);
       }
-    })();
+    };
+    // A multi-key read in one transaction, so it sees a single consistent snapshot; one SELECT is one already.
+    if (keys.length > 1) this.db.transaction(readAll)();
+    else readAll();
     return result;
   }
 
