@@ -9,3 +9,7 @@ declare module 'natural/lib/natural/stemmers/porter_stemmer' {
   };
   export = PorterStemmer;
 }
+
+declare module 'natural/lib/natural/distance/levenshtein_distance' {
+  export function DamerauLevenshteinDistance(source: string, target: string, options?: { transposition_cost?: number; restricted?: boolean }): number;
+}

@@ -1,4 +1,5 @@
-import { DamerauLevenshteinDistance } from 'natural/lib/natural/distance';
+// The one distance, not natural's distance index (which loads every other distance too).
+import { DamerauLevenshteinDistance } from 'natural/lib/natural/distance/levenshtein_distance';
 import { isPlaceholder } from './text';
 
 export interface SpellingOptions {
