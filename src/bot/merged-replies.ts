@@ -1,3 +1,4 @@
+import { CardFactory } from 'botbuilder-core';
 import type { Activity, ResourceResponse, TurnContext } from 'botbuilder-core';
 
 /**
@@ -64,8 +65,20 @@ function isPlainText(activity: Partial<Activity>): boolean {
   );
 }
 
+const both = (a: string | undefined, b: string | undefined, between: string) => (a && b ? `${a}${between}${b}` : (a ?? b));
+
+/**
+ * `first`'s text in front of `then`'s. A choice card without message text
+ * (buttons on Teams) takes it inside the card, above its own: Teams redraws
+ * an answered card without the message text, which would be lost from the
+ * chat history.
+ */
 function joined(first: Partial<Activity>, then: Partial<Activity>): Partial<Activity> {
-  const both = (a: string | undefined, b: string | undefined, between: string) => (a && b ? `${a}${between}${b}` : (a ?? b));
+  const card = then.attachments?.length === 1 ? then.attachments[0] : undefined;
+  if (!then.text && card && card.contentType === CardFactory.contentTypes.heroCard) {
+    const hero = (card.content ?? {}) as { text?: string };
+    return { ...then, attachments: [{ ...card, content: { ...hero, text: both(first.text, hero.text, '\n\n') } }] };
+  }
   const text = both(first.text, then.text, '\n\n');
   const speak = both(first.speak, then.speak, ' ');
   return { ...then, ...(text !== undefined ? { text } : {}), ...(speak !== undefined ? { speak } : {}) };

@@ -2,7 +2,7 @@
  * Plain text messages in a row reach the user as one message; anything else
  * keeps its place and lets held text go first.
  */
-import { ActivityTypes, MessageFactory, TestAdapter, TurnContext } from 'botbuilder-core';
+import { ActivityTypes, CardFactory, MessageFactory, TestAdapter, TurnContext } from 'botbuilder-core';
 import type { Activity } from 'botbuilder-core';
 import { withMergedReplies } from '../../src/bot/merged-replies';
 
@@ -29,6 +29,21 @@ it('joins texts said in a row into the next message, buttons and all', async () 
     await c.sendActivity(MessageFactory.suggestedActions(['Done'], 'Step one'));
   });
   expect(sent).toEqual([{ type: 'message', text: 'Heading\n\nIntro\n\nStep one', suggestedActions: expect.objectContaining({ actions: [expect.objectContaining({ title: 'Done' })] }) }]);
+});
+
+it('puts held text inside a choice card that has no message text (Teams redraws answered cards without it)', async () => {
+  const sent: Array<Partial<Activity>> = [];
+  const adapter = new TestAdapter(async (c) =>
+    withMergedReplies(c, async () => {
+      await c.sendActivity('Heading');
+      await c.sendActivity(MessageFactory.attachment(CardFactory.heroCard('', 'Step one', undefined, [{ type: 'imBack', title: 'Done', value: 'Done' }])));
+    }),
+  );
+  adapter.use({ onTurn: async (c, next) => (c.onSendActivities(async (_c, a, send) => (sent.push(...a), send())), next()) });
+  await adapter.send('hi');
+  expect(sent).toHaveLength(1);
+  expect(sent[0]!.text).toBeUndefined();
+  expect(sent[0]!.attachments![0]!.content).toMatchObject({ text: 'Heading\n\nStep one', buttons: [{ title: 'Done' }] });
 });
 
 it('sends what is still held when the turn ends', async () => {

@@ -13,7 +13,9 @@ describe('a card once answered in Teams', () => {
   test('is redrawn with the question and the chosen answer, and no buttons left to press', async () => {
     const chat = new TeamsConversation(bot.channel, 'personal');
     const start = await chat.say("my whatsapp won't back up to icloud");
-    const card = start.messages[start.messages.length - 1]!;
+    // One message: the fix's heading and intro inside the step's card, above the step.
+    expect(start.messages).toHaveLength(1);
+    const card = start.messages[0]!;
     const done = start.buttons.find((b) => b.title === TEXT.choice_done)!;
 
     await chat.press(done, card.id);
@@ -23,7 +25,8 @@ describe('a card once answered in Teams', () => {
     expect(update!.id).toBe(card.id);
     const content = update!.attachments![0]!.content as { body: Array<{ text: string }>; actions?: unknown[] };
     expect(content.actions ?? []).toEqual([]);
-    expect(content.body.map((b) => b.text)).toEqual([expect.stringContaining('Open the **Settings** app'), `✓ **${TEXT.choice_done}**`]);
+    // The redrawn card keeps all of it: nothing the user read disappears from the chat.
+    expect(content.body.map((b) => b.text)).toEqual([expect.stringMatching(/\(fix 1 of 8\)[\s\S]*Open the \*\*Settings\*\* app/), `✓ **${TEXT.choice_done}**`]);
     expect(teamsRenderingProblems(update as never)).toEqual([]);
   });
 
