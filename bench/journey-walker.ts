@@ -1,16 +1,18 @@
 /**
  * A simulated user for the journey benches: walks a fix to success, or all
  * of them to escalation, answering whatever the bot waits on with typed
- * words (never a button label), the way test/integration/typed-journeys
- * does, and checks the journey ended where it should. Transport-free: a
- * `send` function says one thing and resolves to the bot's replies.
+ * words (never a button label), and checks the journey ended where it
+ * should. Transport-free: a `send` function says one thing and resolves to
+ * the bot's replies. test/integration/typed-journeys uses the same typed
+ * user (`typedReply`) over the real server.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { fill } from '../src/dialogs/text';
+import { PROJECT_ROOT } from '../src/project';
 
-const DIALOGS = join(__dirname, '..', '..', 'dialogs');
+const DIALOGS = join(PROJECT_ROOT, 'dialogs');
 const read = <T>(file: string): T => parseYaml(readFileSync(join(DIALOGS, file), 'utf8')) as T;
 
 /** What a reply looks like to a user: its text and its buttons. */
@@ -35,7 +37,7 @@ const FIX_IDS = ['icloud-access', 'icloud-storage', 'manual-backup', 'apple-stat
 const FIXES: Fix[] = FIX_IDS.map((id) => read<Fix>(`${id}.yaml`));
 
 /** How people say each thing (never a label), in turn. */
-const SAYINGS = {
+export const SAYINGS = {
   done: ['yes done', 'ok did that', 'yep, done that', 'ok next', 'all done', 'did it 👍', 'ok switched it', 'finished that step'],
   stillFailing: ['no joy', 'nope, still failing', 'no luck', 'still the same error', 'nah it got stuck again', 'no, same problem'],
   worked: ['it worked now!', 'yes it worked!!', 'yep, all backed up now', 'it finished this time', 'yes, finally'],
@@ -67,9 +69,43 @@ export function journeyFor(n: number): { first: string; succeedAt: string | unde
   return { first: SYMPTOMS.get(solvable[k]!)!, succeedAt: solvable[k]! };
 }
 
-interface Seen {
+/** A turn as a user sees it: the messages' text and the buttons offered. */
+export interface Seen {
   text: string;
-  buttons: string[];
+  buttons: readonly string[];
+}
+
+/** What the typed user remembers between turns: how far through each list of sayings, and the fix it is in. */
+export interface TypedUser {
+  said: number;
+  /** The fix whose intro came last. */
+  current: string;
+  /** The fix after which the user reports success; undefined: nothing works. */
+  succeedAt: string | undefined;
+}
+
+/**
+ * What a user who reads the screen types next, in their own words (never a
+ * button label), or undefined when the bot waits on nothing this user knows.
+ */
+export function typedReply(turn: Seen, user: TypedUser): string | undefined {
+  for (const f of FIXES) if (turn.text.includes(f.intro)) user.current = f.id;
+  const say = (list: readonly string[]) => list[user.said++ % list.length]!;
+  const b = turn.buttons;
+  if (b.includes(text.handoff_no!)) return say(SAYINGS.noPerson);
+  if (b.includes(text.csat_skip!)) return say(SAYINGS.noRating);
+  if (b.includes(text.choice_done!)) return say(SAYINGS.done);
+  if (b.includes(text.verify_yes!)) return user.current === user.succeedAt ? say(SAYINGS.worked) : say(SAYINGS.stillFailing);
+  if (turn.text.includes('Home button')) return say(SAYINGS.faceId);
+  if (b.some((x) => /go ahead/i.test(x))) return say(SAYINGS.goAhead);
+  if (/free\?/.test(turn.text) || /still free/.test(turn.text)) return say(SAYINGS.freeSpace);
+  if (b.length === 1) return say(SAYINGS.backupSize);
+  return undefined;
+}
+
+/** Whether `words` is one of the bot's button labels (a typed user never types one). */
+export function isButtonLabel(words: string): boolean {
+  return LABELS.has(words);
 }
 
 function seen(activities: ReplyActivity[]): Seen {
@@ -87,11 +123,9 @@ export async function walkJourney(n: number, send: Send): Promise<number> {
   const fail = (why: string): never => {
     throw new Error(`journey ${n}: ${why}\n${transcript.slice(-12).join('\n')}`);
   };
-  const counter = { n: 0 };
-  const say = (list: readonly string[]) => list[counter.n++ % list.length]!;
+  const user: TypedUser = { said: 0, current: '', succeedAt };
   const fixes: string[] = [];
   const turns: Seen[] = [];
-  let current = '';
   let words = first;
   for (let guard = 0; guard < 120; guard++) {
     transcript.push(`> ${words}`);
@@ -99,19 +133,10 @@ export async function walkJourney(n: number, send: Send): Promise<number> {
     transcript.push(`< ${turn.text} [${turn.buttons.join(' | ')}]`);
     turns.push(turn);
     for (const bad of [text.error!, text.stop_confirm!, text.step_reprompt!]) if (turn.text.includes(bad)) fail(`the bot said ${JSON.stringify(bad.slice(0, 40))}`);
-    for (const f of FIXES) if (turn.text.includes(f.intro)) fixes.push((current = f.id));
-    const b = turn.buttons;
-    if (b.length === 0) break;
-    if (b.includes(text.handoff_no!)) words = say(SAYINGS.noPerson);
-    else if (b.includes(text.csat_skip!)) words = say(SAYINGS.noRating);
-    else if (b.includes(text.choice_done!)) words = say(SAYINGS.done);
-    else if (b.includes(text.verify_yes!)) words = current === succeedAt ? say(SAYINGS.worked) : say(SAYINGS.stillFailing);
-    else if (turn.text.includes('Home button')) words = say(SAYINGS.faceId);
-    else if (b.some((x) => /go ahead/i.test(x))) words = say(SAYINGS.goAhead);
-    else if (/free\?/.test(turn.text) || /still free/.test(turn.text)) words = say(SAYINGS.freeSpace);
-    else if (b.length === 1) words = say(SAYINGS.backupSize);
-    else fail('the walker does not know what to say');
-    if (LABELS.has(words)) fail(`"${words}" is a button label`);
+    for (const f of FIXES) if (turn.text.includes(f.intro)) fixes.push(f.id);
+    if (turn.buttons.length === 0) break;
+    words = typedReply(turn, user) ?? fail('the walker does not know what to say');
+    if (isButtonLabel(words)) fail(`"${words}" is a button label`);
   }
   const last = turns[turns.length - 1]!;
   if (last.buttons.length > 0) fail('the conversation did not end');

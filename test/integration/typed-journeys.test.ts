@@ -1,4 +1,6 @@
 import { fill } from '../../src/dialogs/text';
+import { isButtonLabel, typedReply } from '../../bench/journey-walker';
+import type { TypedUser } from '../../bench/journey-walker';
 import { appleFeed, appleService, Conversation, messagesText, readContent, removeTempDirs, useBotWithFakeApple } from './harness';
 import type { FixYaml, RunningBot, Turn } from './harness';
 
@@ -19,21 +21,6 @@ const FIXES: Array<FixYaml & { intent: string }> = [
   'exclude-videos',
   'delete-old-backup',
 ].map((id) => readContent<FixYaml & { intent: string }>(`${id}.yaml`));
-const LABELS = new Set(Object.values(text));
-
-/** How people say each thing, in turn (never a label). */
-const SAYINGS = {
-  done: ['done', 'ok did that', 'yep, done that', 'ok next', 'all done', 'did it 👍', 'ok switched it', 'finished that step'],
-  stillFailing: ['nope, still failing', 'no luck', 'still the same error', 'nah it got stuck again', 'no, same problem'],
-  worked: ['yes it worked!!', 'yep, all backed up now', 'it finished this time', 'yes, finally'],
-  faceId: ['mine has face id'],
-  goAhead: ['yes go ahead, delete it'],
-  backupSize: ['it says 3.4 gb'],
-  freeSpace: ['i have about 1 gb left'],
-  noPerson: ['no thanks, i will write to them myself'],
-  noRating: ['nah', 'no thanks', 'not now'],
-};
-
 /** A first message naming each fix's symptom, in a user's words. */
 const SYMPTOMS: Record<string, string> = {
   'icloud-access': "whatsapp isn't even in my icloud apps list",
@@ -46,36 +33,22 @@ const SYMPTOMS: Record<string, string> = {
   'delete-old-backup': 'can i delete my old whatsapp backup from icloud and start fresh',
 };
 
-function say(list: readonly string[], counter: { n: number }): string {
-  return list[counter.n++ % list.length]!;
-}
-
 /**
  * Answers whatever the bot waits on, the way a user who reads the screen
  * types it, until it stops asking: `until` says when the user reports success.
  */
 async function walk(c: Conversation, first: Turn, succeedAt: string | undefined): Promise<{ fixes: string[]; last: Turn; said: string[]; turns: Turn[] }> {
-  const counter = { n: 0 };
+  const user: TypedUser = { said: 0, current: '', succeedAt };
   const fixes: string[] = [];
   const said: string[] = [];
   const turns: Turn[] = [first];
   let turn = first;
-  let current = '';
   for (let guard = 0; guard < 120; guard++) {
-    for (const f of FIXES) if (turn.text.includes(f.intro)) fixes.push((current = f.id));
-    const buttons = turn.buttons;
-    if (buttons.length === 0) return { fixes, last: turn, said, turns };
-    let words: string;
-    if (buttons.includes(text.handoff_no!)) words = say(SAYINGS.noPerson, counter);
-    else if (buttons.includes(text.csat_skip!)) words = say(SAYINGS.noRating, counter);
-    else if (buttons.includes(text.choice_done!)) words = say(SAYINGS.done, counter);
-    else if (buttons.includes(text.verify_yes!)) words = current === succeedAt ? say(SAYINGS.worked, counter) : say(SAYINGS.stillFailing, counter);
-    else if (turn.text.includes('Home button')) words = say(SAYINGS.faceId, counter);
-    else if (buttons.some((b) => /go ahead/i.test(b))) words = say(SAYINGS.goAhead, counter);
-    else if (/free\?/.test(turn.text) || /still free/.test(turn.text)) words = say(SAYINGS.freeSpace, counter);
-    else if (buttons.length === 1) words = say(SAYINGS.backupSize, counter);
-    else throw new Error(`the walker does not know what to say to:\n${c.dump()}`);
-    expect(LABELS.has(words)).toBe(false);
+    for (const f of FIXES) if (turn.text.includes(f.intro)) fixes.push(f.id);
+    if (turn.buttons.length === 0) return { fixes, last: turn, said, turns };
+    const words = typedReply(turn, user);
+    if (words === undefined) throw new Error(`the walker does not know what to say to:\n${c.dump()}`);
+    expect(isButtonLabel(words)).toBe(false);
     said.push(words);
     turn = await c.say(words);
     turns.push(turn);
