@@ -199,13 +199,21 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   let draining = false;
   let baseUrl = ''; // known after listen(), kept through shutdown (when the server no longer has an address)
   const ownUrl = () => baseUrl;
-  const runTurn = createTurnRunner({ adapter, runTurn: (context) => bot.run(context), turns, metrics, log });
+  const authOn = Boolean(config.auth.appId);
+  const runTurn = createTurnRunner({
+    adapter,
+    authOn,
+    serviceUrls: createServiceUrlPolicy({ allowed: config.allowedServiceUrls, selfUrl: ownUrl }),
+    runTurn: (context) => bot.run(context),
+    turns,
+    metrics,
+    log,
+  });
   const server: Server = createServer({
     runTurn,
     nlu,
     log,
-    authOn: Boolean(config.auth.appId),
-    serviceUrls: createServiceUrlPolicy({ allowed: config.allowedServiceUrls, selfUrl: ownUrl }),
+    authOn,
     publicUrl: config.directLine.publicUrl,
     metrics,
     health: () => ({ version, content: content.hash, fixes: content.fixes.length }),

@@ -2,7 +2,6 @@ import restify from 'restify';
 import type { Next, Request, Response, Server } from 'restify';
 import type { Logger } from '../log';
 import type { Nlu } from '../nlu/types';
-import { assertActivityShape } from './activity-shape';
 import { BotEdgeAdapter } from './bot-framework-edge';
 import { assertSameOrigin } from './cross-site';
 import { asHttpError, markAnswered, sendError } from './error-boundary';
@@ -12,17 +11,14 @@ import { jsonBody } from './json-body';
 import type { Metrics } from './metrics';
 import { guardHttpServer } from './request-guard';
 import { routeHandler } from './route-handler';
-import type { ServiceUrlPolicy } from './service-url-policy';
 import type { TurnRunner } from './turn-runner';
 
 export interface ServerDeps {
   /** Runs an activity's turn (the same runner serves the built-in Direct Line). */
   runTurn: TurnRunner;
   nlu: Nlu;
-  /** Bot Framework auth on (MicrosoftAppId set): tokens are checked, serviceUrl is not restricted. */
+  /** Bot Framework auth on (MicrosoftAppId set): a request without a bearer token is refused before its body is read. */
   authOn: boolean;
-  /** With auth off, where the bot may send replies. */
-  serviceUrls: ServiceUrlPolicy;
   /** PUBLIC_URL, or empty: this server's origin for the cross-site check. */
   publicUrl: string;
   metrics: Metrics;
@@ -48,7 +44,7 @@ const RESTIFY_ERRORS = new Map<number, ErrorCode>([
 ]);
 
 export function createServer(deps: ServerDeps): Server {
-  const { runTurn, nlu, authOn, serviceUrls, publicUrl, metrics, health, ready, draining, log } = deps;
+  const { runTurn, nlu, authOn, publicUrl, metrics, health, ready, draining, log } = deps;
   const server = restify.createServer({ name: 'whatsapp-icloud-backup-bot', handleUncaughtExceptions: false });
   guardHttpServer(server.server, { log, draining, countError: (code, status) => metrics.httpError(code, status) });
 
@@ -84,10 +80,7 @@ export function createServer(deps: ServerDeps): Server {
   server.post(
     '/api/messages',
     handle('/api/messages', async (req, res) => {
-      assertActivityShape(req.body);
-      // With auth on, the token's claims vouch for serviceUrl; with it off, nothing does.
-      if (!authOn && !serviceUrls.allows((req.body as { serviceUrl: string }).serviceUrl)) throw new HttpError('SERVICE_URL_NOT_ALLOWED');
-      // Errors are logged with the turn's ids by the route handler.
+      // Shape and serviceUrl are checked by the runner; errors are logged with the turn's ids by the route handler.
       const answer = await runTurn(req.body as Record<string, unknown>, req.headers.authorization ?? '');
       if (answer.body === undefined) {
         res.writeHead(answer.status);

@@ -5,10 +5,15 @@ import { assertActivityShape } from './activity-shape';
 import type { BotEdgeAdapter, TurnAnswer } from './bot-framework-edge';
 import { HttpError } from './http-error';
 import type { Metrics } from './metrics';
+import type { ServiceUrlPolicy } from './service-url-policy';
 import type { TurnTracker } from './turn-tracker';
 
 export interface TurnRunnerDeps {
   adapter: BotEdgeAdapter;
+  /** Bot Framework auth on: the token's claims vouch for serviceUrl. */
+  authOn: boolean;
+  /** With auth off, where the bot may send replies. */
+  serviceUrls: ServiceUrlPolicy;
   runTurn: (context: TurnContext) => Promise<void>;
   turns: TurnTracker;
   metrics: Metrics;
@@ -20,14 +25,16 @@ export type TurnRunner = (body: Record<string, unknown>, authorization: string) 
 
 /**
  * What every turn gets, whichever way its activity arrived: the shape check,
- * authentication, the bot, a place among the turns shutdown waits for, and
+ * where replies may go (with auth off), authentication, the bot, a place among the turns shutdown waits for, and
  * its metrics. A turn that saved nothing is TURN_NOT_DELIVERED (503), so the
  * channel may deliver the activity again.
  */
-export function createTurnRunner({ adapter, runTurn, turns, metrics, log }: TurnRunnerDeps): TurnRunner {
+export function createTurnRunner({ adapter, authOn, serviceUrls, runTurn, turns, metrics, log }: TurnRunnerDeps): TurnRunner {
   return async (body, authorization) => {
     assertActivityShape(body);
-    const activity = body as { type: string; channelId: string; id?: unknown; conversation: { id: string } };
+    const activity = body as { type: string; channelId: string; serviceUrl: string; id?: unknown; conversation: { id: string } };
+    // With auth on, the token's claims vouch for serviceUrl; with it off, nothing does.
+    if (!authOn && !serviceUrls.allows(activity.serviceUrl)) throw new HttpError('SERVICE_URL_NOT_ALLOWED');
     const started = process.hrtime.bigint();
     let outcome: 'ok' | 'failed' | 'refused' = 'failed';
     try {
