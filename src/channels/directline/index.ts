@@ -172,7 +172,7 @@ function secrets(configured: string, redis: SharedRedis | undefined, log: Logger
     let key: string | undefined;
     return {
       secret: async () => {
-        const secret = await orUnavailable(agreed);
+        const secret = await orUnavailable(redis, agreed);
         key ??= derive(secret);
         return secret;
       },

@@ -227,17 +227,17 @@ export function createRedisDirectLineStore(options: RedisDirectLineStoreOptions)
 
   return {
     create: (id, userId, lastSeq = -1) =>
-      orUnavailable(async () => {
+      orUnavailable(redis, async () => {
         const [user, fresh] = await client.dlCreate(key('conv', id), key('log', id), key('last', id), key('refused', id), userId, lastSeq, idleMs, rememberMs);
         return { id, userId: user, fresh: fresh === 1 };
       }),
     get: (id) =>
-      orUnavailable(async () => {
+      orUnavailable(redis, async () => {
         const user = await client.hget(key('conv', id), 'user');
         return user === null ? undefined : { id, userId: user };
       }),
     append: (id, activity) =>
-      orUnavailable(async () => {
+      orUnavailable(redis, async () => {
         const json = JSON.stringify(activity);
         // What the client gets is this JSON plus `,"id":"<id>|0000000"`: counted as the memory store counts it.
         const bytes = Buffer.byteLength(json) + Buffer.byteLength(`,"id":"${idOf(id, 0)}"`);
@@ -246,14 +246,14 @@ export function createRedisDirectLineStore(options: RedisDirectLineStoreOptions)
         return { ...activity, id: idOf(id, seq) };
       }),
     after: (id, watermark) =>
-      orUnavailable(async (): Promise<ActivitySet> => {
+      orUnavailable(redis, async (): Promise<ActivitySet> => {
         const from = parseWatermark(watermark) ?? -1;
         const { items, lastSeq } = await read(id, from);
         const last = Math.max(lastSeq, from);
         return { activities: items.map((i) => i.activity), watermark: last < 0 ? '' : String(last) };
       }),
     watch: (id, watermark, listener) =>
-      orUnavailable(async () => {
+      orUnavailable(redis, async () => {
         const watcher = new Watcher((from) => read(id, from), listener, parseWatermark(watermark) ?? -1, reportFill);
         const set = watchers.get(id) ?? new Set<Watcher>();
         watchers.set(id, set);
@@ -276,16 +276,16 @@ export function createRedisDirectLineStore(options: RedisDirectLineStoreOptions)
     // Nothing is evicted while a turn runs: conversations expire only after idleSeconds without a word.
     hold: () => () => undefined,
     evicted: (id) =>
-      orUnavailable(async () => {
+      orUnavailable(redis, async () => {
         const last = await client.dlEvicted(key('conv', id), key('last', id));
         return last === null ? undefined : Number(last);
       }),
     refuseStart: (id) =>
-      orUnavailable(async () => {
+      orUnavailable(redis, async () => {
         // An hour: a refused visitor reloads within minutes; a flood of refusals leaves keys that go soon.
         await client.set(key('refused', id), '1', 'PX', Math.min(idleMs, REFUSED_MS));
       }),
-    startRefused: (id) => orUnavailable(async () => (await client.exists(key('refused', id))) === 1),
+    startRefused: (id) => orUnavailable(redis, async () => (await client.exists(key('refused', id))) === 1),
     close() {
       subscriber.off('message', onMessage);
       subscriber.off('ready', onReady);

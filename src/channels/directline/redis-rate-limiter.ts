@@ -21,7 +21,7 @@ export function createRedisRateLimiter({ redis, limit, windowMs, now = Date.now 
   if (!Number.isInteger(windowMs) || windowMs < 1) throw new Error('createRedisRateLimiter needs windowMs >= 1');
   return {
     take: (clientKey) =>
-      orUnavailable(async () => {
+      orUnavailable(redis, async () => {
         const t = now();
         const window = Math.floor(t / windowMs);
         const key = `${redis.prefix}dl:rate:${window}:${clientKey}`;

@@ -1,3 +1,5 @@
+import type { SharedRedis } from '../../scale/redis-client';
+import { redisUnreachable } from '../../scale/redis-unavailable';
 import { HttpError } from '../../server/http-error';
 import { RetryLaterError } from './retry-later-error';
 
@@ -5,17 +7,17 @@ import { RetryLaterError } from './retry-later-error';
 const RETRY_AFTER_SECONDS = 3;
 
 /**
- * Runs a Redis call; a failure of Redis itself (down, restarting, timed out)
- * becomes 503 DL_STORE_UNAVAILABLE with Retry-After, while an HttpError the
- * call raised on purpose passes through.
+ * Runs a Redis call; a failure to reach Redis (down, restarting, timed out:
+ * the bot's one test of that, `redisUnreachable`) becomes 503
+ * DL_STORE_UNAVAILABLE with Retry-After. Anything else (an HttpError raised
+ * on purpose, a script error, a bug) passes through as it is, so it is not
+ * dressed up as an outage a client would retry forever.
  */
-export async function orUnavailable<T>(call: () => Promise<T>): Promise<T> {
+export async function orUnavailable<T>(redis: SharedRedis, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof HttpError) throw error;
-    const unavailable = new RetryLaterError('DL_STORE_UNAVAILABLE', RETRY_AFTER_SECONDS);
-    (unavailable as { cause?: unknown }).cause = error;
-    throw unavailable;
+    if (error instanceof HttpError || !redisUnreachable(redis)(error)) throw error;
+    throw new RetryLaterError('DL_STORE_UNAVAILABLE', RETRY_AFTER_SECONDS, { cause: error });
   }
 }

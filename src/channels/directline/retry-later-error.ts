@@ -6,8 +6,9 @@ export class RetryLaterError extends HttpError {
     code: 'DL_BUSY' | 'DL_SHUTTING_DOWN' | 'DL_STORE_UNAVAILABLE',
     /** Whole seconds, as `Retry-After` wants them. */
     readonly retryAfterSeconds: number,
+    options?: { cause?: unknown },
   ) {
-    super(code);
+    super(code, undefined, options);
     this.name = 'RetryLaterError';
   }
 }
