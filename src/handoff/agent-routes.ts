@@ -60,10 +60,7 @@ export function registerSessionRoutes(server: Server, options: SessionRoutesOpti
       if (accounts.size === 0) throw new HttpError('AGENT_LOGIN_FAILED', 'No agent accounts are configured: set AGENT_ACCOUNTS (see the README).');
       const address = req.socket.remoteAddress ?? '';
       const wait = await throttle.retryAfter(address, name);
-      if (wait > 0) {
-        res.header('Retry-After', String(wait));
-        throw new HttpError('AGENT_LOGIN_THROTTLED');
-      }
+      if (wait > 0) throw new HttpError('AGENT_LOGIN_THROTTLED', undefined, { retryAfterSeconds: wait });
       const account = accounts.get(name);
       // A missing account costs a hash too, so timing does not tell which names exist.
       const ok = await verifyPassword(password, account?.hash ?? DUMMY_HASH);

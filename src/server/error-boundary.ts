@@ -44,6 +44,7 @@ export function sendError(res: ServerResponse, error: HttpError, { close = false
   const body = JSON.stringify(error.toBody());
   res.writeHead(error.status, {
     ...headers,
+    ...(error.retryAfterSeconds !== undefined ? { 'Retry-After': String(error.retryAfterSeconds) } : {}),
     'Content-Type': 'application/json',
     'Content-Length': String(Buffer.byteLength(body)),
     ...(close ? { Connection: 'close' } : {}),

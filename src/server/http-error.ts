@@ -59,17 +59,21 @@ export type ErrorCode = keyof typeof ERRORS;
  * An error that knows its HTTP status; the error boundary turns it into
  * `{ error: { code, message } }`. `detail` reaches the caller, so it carries
  * only our own wording, never an exception's text: put that in `cause` (logged).
+ * `retryAfterSeconds` (a refusal to retry later: 429, 503) becomes the
+ * answer's `Retry-After` header.
  */
 export class HttpError extends Error {
   readonly status: number;
+  readonly retryAfterSeconds: number | undefined;
   constructor(
     readonly code: ErrorCode,
     readonly detail?: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
     super(detail ? `${ERRORS[code].message} ${detail}` : ERRORS[code].message, options);
     this.name = 'HttpError';
     this.status = ERRORS[code].status;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 
   toBody(): { error: { code: string; message: string } } {

@@ -5,7 +5,6 @@ import { HttpError } from '../../server/http-error';
 import { DIRECT_LINE_PATH } from './directline-service';
 import type { DirectLineService } from './directline-service';
 import { routeHandler } from '../../server/route-handler';
-import { RetryLaterError } from './retry-later-error';
 import { allowAnyOrigin, requestBase } from './route-handler';
 
 export interface DirectLineRoutesOptions {
@@ -33,13 +32,7 @@ export function registerDirectLineRoutes(server: Server, { service, connectorKey
   const client = (route: string, fn: Parameters<typeof handle>[1]) =>
     handle(route, async (req, res) => {
       allowAnyOrigin(res);
-      try {
-        await fn(req, res);
-      } catch (error) {
-        // 429 (busy) and 503 (restarting) say when to come back; the shared handler writes the body.
-        if (error instanceof RetryLaterError) res.header('Retry-After', String(error.retryAfterSeconds));
-        throw error;
-      }
+      await fn(req, res);
     });
 
   server.opts(`${DIRECT_LINE_PATH}/*`, async (_req, res) => {

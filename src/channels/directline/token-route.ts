@@ -5,7 +5,6 @@ import { HttpError } from '../../server/http-error';
 import type { IssuedConversationToken } from './azure-token-client';
 import type { RateLimiter } from './rate-limiter';
 import { routeHandler } from '../../server/route-handler';
-import { RetryLaterError } from './retry-later-error';
 import { allowAnyOrigin } from './route-handler';
 
 /** Issues a token for a new conversation bound to `userId`: the built-in service or Azure. */
@@ -43,17 +42,8 @@ export function registerTokenRoute(server: Server, { issue, domain, limiter, log
     TOKEN_ROUTE,
     handle(TOKEN_ROUTE, async (req, res) => {
       allowAnyOrigin(res);
-      let retryAfter: number;
-      try {
-        retryAfter = await limiter.take(req.socket.remoteAddress ?? 'unknown');
-      } catch (error) {
-        if (error instanceof RetryLaterError) res.header('Retry-After', String(error.retryAfterSeconds));
-        throw error;
-      }
-      if (retryAfter > 0) {
-        res.header('Retry-After', String(retryAfter));
-        throw new HttpError('DL_TOKEN_RATE_LIMITED');
-      }
+      const retryAfter = await limiter.take(req.socket.remoteAddress ?? 'unknown');
+      if (retryAfter > 0) throw new HttpError('DL_TOKEN_RATE_LIMITED', undefined, { retryAfterSeconds: retryAfter });
       if (!issue) throw new HttpError('DL_DISABLED');
       const userId = `dl_${randomBytes(12).toString('base64url')}`;
       const issued = await issue(userId);
