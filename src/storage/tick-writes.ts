@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 
 /**
- * Writes nobody waits for (a transcript row, an insight event), gathered
+ * Small writes whose callers need no answer but "done" (a transcript row,
+ * an insight event), gathered
  * during one tick of the event loop and committed in one SQLite
  * transaction: a turn makes several, concurrent turns make theirs in the
  * same tick, and each commit costs more than the rows in it. The stores that
