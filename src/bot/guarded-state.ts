@@ -1,5 +1,6 @@
-import { ConversationState, UserState, calculateChangeHash } from 'botbuilder';
+import { ConversationState, UserState } from 'botbuilder';
 import type { BotState, Storage, StoreItem, TurnContext } from 'botbuilder';
+import { readsETags } from '../storage/store-item';
 
 /**
  * A state write refused because someone else wrote the same state since this
@@ -23,6 +24,7 @@ export function isETagConflict(error: unknown): boolean {
 // botbuilder keeps each state's cached object under a private symbol; this is the one place that reads it.
 interface Cached {
   state: StoreItem;
+  /** What the state was when read or last saved: botbuilder's change hash, or (states loaded here) its fingerprint. */
   hash: string;
 }
 type Internals = { stateKey: symbol; storage: Storage; storageKey: (context: TurnContext) => Promise<string> | string };
@@ -41,12 +43,28 @@ const READ_ABSENT = Symbol('readAbsent');
  */
 const NOT_YET_WRITTEN = 'not-yet-written';
 
-async function loadMarked(load: Promise<unknown>): Promise<unknown> {
-  const value = await load;
-  if (value !== null && typeof value === 'object' && typeof (value as StoreItem).eTag !== 'string') {
-    Object.defineProperty(value, READ_ABSENT, { value: true, configurable: true, enumerable: false });
-  }
-  return value;
+/**
+ * What a save compares to see whether the turn changed the state: its JSON
+ * without the eTag. botbuilder hashes a replacer-driven stringify with
+ * SHA-256 three times a turn for the same answer; plain JSON is several times
+ * cheaper, and a state JSON cannot write could not be saved anyway.
+ */
+function fingerprint(state: StoreItem): string {
+  const { eTag: _eTag, ...value } = state;
+  return JSON.stringify(value);
+}
+
+/** botbuilder's BotState.load with the fingerprint for the hash, and a state read as absent marked so. */
+async function loadGuarded(state: BotState, context: TurnContext, force: boolean): Promise<StoreItem> {
+  const { storage, storageKey, stateKey } = internals(state);
+  const cached = cachedOf(state, context);
+  if (!force && cached?.state) return cached.state;
+  const key = await storageKey(context);
+  const items = await storage.read([key]);
+  const read = (items[key] as StoreItem | undefined) ?? {};
+  if (typeof read.eTag !== 'string') Object.defineProperty(read, READ_ABSENT, { value: true, configurable: true, enumerable: false });
+  context.turnState.set(stateKey, { state: read, hash: fingerprint(read) });
+  return read;
 }
 
 /**
@@ -58,7 +76,8 @@ async function loadMarked(load: Promise<unknown>): Promise<unknown> {
  */
 async function saveGuarded(state: BotState, context: TurnContext, force: boolean): Promise<void> {
   const cached = cachedOf(state, context);
-  if (!force && !(cached && cached.hash !== calculateChangeHash(cached.state))) return;
+  const now = cached ? fingerprint(cached.state) : undefined;
+  if (!force && !(cached && cached.hash !== now)) return;
   const { storage, storageKey, stateKey } = internals(state);
   const key = await storageKey(context);
   const current = cached ?? { state: {}, hash: '' };
@@ -75,7 +94,7 @@ async function saveGuarded(state: BotState, context: TurnContext, force: boolean
   // The store issued a new eTag this turn does not know: a second save in the same turn writes unconditionally.
   current.state.eTag = '*';
   delete (current.state as Record<symbol, unknown>)[READ_ABSENT];
-  current.hash = calculateChangeHash(current.state);
+  current.hash = now ?? fingerprint(current.state);
   context.turnState.set(stateKey, current);
   context.turnState.set(STATE_SAVED, true);
 }
@@ -98,19 +117,25 @@ export async function changedSinceRead(states: readonly BotState[], context: Tur
     byStorage.set(storage, read);
   }
   for (const [storage, read] of byStorage) {
-    const now = await storage.read([...read.keys()]);
-    for (const [key, eTag] of read) {
-      const nowETag = (now[key] as StoreItem | undefined)?.eTag;
-      if ((typeof nowETag === 'string' ? nowETag : undefined) !== eTag) return key;
-    }
+    const now = await eTagsNow(storage, [...read.keys()]);
+    for (const [key, eTag] of read) if (now.get(key) !== eTag) return key;
   }
   return undefined;
+}
+
+/** The stored eTags of `keys` (a store that cannot read eTags alone reads the items). */
+async function eTagsNow(storage: Storage, keys: string[]): Promise<Map<string, string>> {
+  if (readsETags(storage)) return storage.readETags(keys);
+  const items = new Map(Object.entries(await storage.read(keys)));
+  const eTags = new Map<string, string>();
+  for (const [key, item] of items) if (typeof (item as StoreItem)?.eTag === 'string') eTags.set(key, (item as StoreItem).eTag!);
+  return eTags;
 }
 
 /** ConversationState whose writes carry the eTag read at the start of the turn. */
 export class GuardedConversationState extends ConversationState {
   override load(context: TurnContext, force = false): ReturnType<BotState['load']> {
-    return loadMarked(super.load(context, force));
+    return loadGuarded(this, context, force);
   }
 
   override saveChanges(context: TurnContext, force = false): Promise<void> {
@@ -121,7 +146,7 @@ export class GuardedConversationState extends ConversationState {
 /** UserState whose writes carry the eTag read at the start of the turn. */
 export class GuardedUserState extends UserState {
   override load(context: TurnContext, force = false): ReturnType<BotState['load']> {
-    return loadMarked(super.load(context, force));
+    return loadGuarded(this, context, force);
   }
 
   override saveChanges(context: TurnContext, force = false): Promise<void> {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
 import type Redis from 'ioredis';
 import { fromRecord, toRecord } from './store-item';
+import type { ETagReader } from './store-item';
 
 /**
  * Checks every key's eTag, then writes them all, in one step on the server:
@@ -42,7 +43,7 @@ export interface RedisStorageOptions {
  * item is a hash {etag, value}. Several keys of one write go to one server
  * (one script), so with Redis Cluster they must share a hash slot.
  */
-export class RedisStorage implements Storage {
+export class RedisStorage implements Storage, ETagReader {
   private readonly redis: Redis;
   private readonly prefix: string;
   private readonly ttlMs: number;
@@ -69,6 +70,21 @@ export class RedisStorage implements Storage {
       if (error) throw error;
       const [etag, value] = fields as [string | null, string | null];
       if (etag !== null && value !== null) result[key] = fromRecord(value, etag);
+    });
+    return result;
+  }
+
+  async readETags(keys: string[]): Promise<Map<string, string>> {
+    assertKeys(keys, 'readETags');
+    const result = new Map<string, string>();
+    if (keys.length === 0) return result;
+    const pipeline = this.redis.multi();
+    for (const key of keys) pipeline.hget(this.prefix + key, 'etag');
+    const replies = (await pipeline.exec()) ?? [];
+    keys.forEach((key, i) => {
+      const [error, etag] = replies[i] ?? [new Error('no reply')];
+      if (error) throw error;
+      if (typeof etag === 'string') result.set(key, etag);
     });
     return result;
   }

@@ -4,6 +4,7 @@ import path from 'path';
 import Database from 'better-sqlite3';
 import type { Storage, StoreItems } from 'botbuilder';
 import { fromRecord, toRecord } from './store-item';
+import type { ETagReader } from './store-item';
 
 export interface SqliteStorageOptions {
   /** Path of the database file, or ':memory:' (tests only: nothing survives close()). */
@@ -23,9 +24,10 @@ const TABLE = 'bot_storage';
  * eTag semantics follow botbuilder's MemoryStorage: a write carrying an eTag other than '*'
  * must match the stored one, or the whole write call fails.
  */
-export class SqliteStorage implements Storage {
+export class SqliteStorage implements Storage, ETagReader {
   private readonly db: Database.Database;
   private readonly selectStmt: Database.Statement<[string], Row>;
+  private readonly selectETagStmt: Database.Statement<[string], string>;
   private readonly upsertStmt: Database.Statement<[string, string, string, string]>;
   private readonly deleteStmt: Database.Statement<[string]>;
 
@@ -48,6 +50,7 @@ export class SqliteStorage implements Storage {
          )`,
       );
       this.selectStmt = this.db.prepare<[string], Row>(`SELECT key, etag, value FROM ${TABLE} WHERE key = ?`);
+      this.selectETagStmt = this.db.prepare<[string], string>(`SELECT etag FROM ${TABLE} WHERE key = ?`).pluck();
       this.upsertStmt = this.db.prepare<[string, string, string, string]>(
         `INSERT INTO ${TABLE} (key, etag, value, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT(key) DO UPDATE SET etag = excluded.etag, value = excluded.value, updated_at = excluded.updated_at`,
@@ -70,6 +73,21 @@ export class SqliteStorage implements Storage {
       }
     };
     // A multi-key read in one transaction, so it sees a single consistent snapshot; one SELECT is one already.
+    if (keys.length > 1) this.db.transaction(readAll)();
+    else readAll();
+    return result;
+  }
+
+  async readETags(keys: string[]): Promise<Map<string, string>> {
+    assertKeys(keys, 'readETags');
+    this.assertOpen();
+    const result = new Map<string, string>();
+    const readAll = () => {
+      for (const key of keys) {
+        const etag = this.selectETagStmt.get(key);
+        if (etag !== undefined) result.set(key, etag);
+      }
+    };
     if (keys.length > 1) this.db.transaction(readAll)();
     else readAll();
     return result;

@@ -37,3 +37,16 @@ export function fromRecord(json: string, etag: string): unknown {
 function isPlainRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/**
+ * A store that tells the eTags of keys without reading their values: the
+ * check before a turn's first reply needs only those. A key with no item has
+ * no entry.
+ */
+export interface ETagReader {
+  readETags(keys: string[]): Promise<Map<string, string>>;
+}
+
+export function readsETags(store: object): store is ETagReader {
+  return typeof (store as Partial<ETagReader>).readETags === 'function';
+}

@@ -1,4 +1,5 @@
 import type { Storage } from 'botbuilder-core';
+import { readsETags } from '../../src/storage/store-item';
 
 const TEAMS_KEY = 'msteams/conversations/19:abc@thread.v2/';
 
@@ -117,6 +118,22 @@ export function describeStorageContract(fresh: () => Promise<Storage>, close: (s
       ).rejects.toThrow('Storage: error writing "b" due to eTag conflict.');
 
       expect(await storage.read(['a', 'b', 'c'])).toEqual(before);
+    });
+  });
+
+  describe('readETags', () => {
+    it('tells the eTag read() would, for the keys that exist, without the values', async () => {
+      expect(readsETags(storage)).toBe(true);
+      if (!readsETags(storage)) return;
+      await storage.write({ a: { v: 1 }, ['__proto__']: { v: 2 }, [TEAMS_KEY]: [1, 2] });
+      const items = await storage.read(['a', '__proto__', TEAMS_KEY, 'missing']);
+      const eTags = await storage.readETags(['a', '__proto__', TEAMS_KEY, 'missing']);
+      expect([...eTags.keys()].sort()).toEqual(['__proto__', 'a', TEAMS_KEY].sort());
+      expect(eTags.get('a')).toBe(items.a.eTag);
+      expect(eTags.get('__proto__')).toEqual(expect.any(String));
+      await storage.write({ a: { v: 3 } });
+      expect((await storage.readETags(['a'])).get('a')).not.toBe(items.a.eTag);
+      expect((await storage.readETags([])).size).toBe(0);
     });
   });
 
