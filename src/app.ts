@@ -282,6 +282,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       // Upgraded sockets are not the HTTP server's to close; don't let one that lingers hold the exit.
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     }
+    await botAuthentication.close();
     teamsAgents?.close();
     housekeeping.stop();
     handoff.close();

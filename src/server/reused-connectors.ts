@@ -1,5 +1,7 @@
 import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import type { Dispatcher } from 'undici';
 import { inProcessConnectorClient, servesUrl } from './in-process-connector';
+import { channelDispatcher, withLeanSends } from './lean-connector';
 import type { InProcessChannel } from './in-process-connector';
 
 type Auth = ConfigurationBotFrameworkAuthentication;
@@ -18,16 +20,25 @@ const MAX_CLIENTS = 64;
  * each with its whole HTTP pipeline, for every activity. The clients hold no
  * per-turn state; their credentials cache and renew their own tokens.
  * Replies to a channel this process serves itself (the built-in Direct
- * Line) are handed to it directly instead of over HTTP.
+ * Line) are handed to it directly instead of over HTTP; replies to others go
+ * out as plain requests on kept-alive connections (src/server/lean-connector.ts).
  */
 export class ReusingBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentication {
   private readonly connectors = new Map<string, Promise<ConnectorClient>>();
   private readonly userTokens = new Map<string, Promise<UserTokenClient>>();
   private readonly inProcess: Array<{ channel: InProcessChannel; client: ConnectorClient }> = [];
+  private dispatcher: Dispatcher | undefined;
 
   /** From now on, replies to `channel`'s serviceUrl go to it in this process. */
   addInProcessChannel(channel: InProcessChannel): void {
     this.inProcess.push({ channel, client: inProcessConnectorClient(channel) });
+  }
+
+  /** Drops the connections to channels: at shutdown, after the turns in flight had their time to reply. */
+  async close(): Promise<void> {
+    const dispatcher = this.dispatcher;
+    this.dispatcher = undefined;
+    await dispatcher?.destroy();
   }
 
   override async authenticateRequest(...args: Parameters<Auth['authenticateRequest']>): ReturnType<Auth['authenticateRequest']> {
@@ -46,11 +57,14 @@ export class ReusingBotFrameworkAuthentication extends ConfigurationBotFramework
   private reusing(factory: ConnectorFactory, claimsIdentity: ClaimsIdentity): ConnectorFactory {
     const appId = appIdOf(claimsIdentity);
     const { connectors, inProcess } = this;
+    const dispatcher = () => (this.dispatcher ??= channelDispatcher());
     return {
       create: (serviceUrl: string, audience?: string) => {
         const local = inProcess.find((l) => servesUrl(l.channel, serviceUrl));
         if (local) return Promise.resolve(local.client);
-        return cached(connectors, `${appId}\n${serviceUrl}\n${audience ?? ''}`, () => factory.create(serviceUrl, audience));
+        return cached(connectors, `${appId}\n${serviceUrl}\n${audience ?? ''}`, async () =>
+          withLeanSends(await factory.create(serviceUrl, audience), serviceUrl, { dispatcher: dispatcher() }),
+        );
       },
     };
   }
