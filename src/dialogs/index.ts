@@ -1,3 +1,4 @@
+import './one-dialogs-registration';
 export { MainDialog, MAIN_DIALOG } from './main-dialog';
 export type { MainDialogDeps } from './main-dialog';
 export { CHECK_SPECS, createChecks } from './checks';
