@@ -1,6 +1,6 @@
 import { ConversationState, UserState } from 'botbuilder';
 import type { BotState, Storage, StoreItem, TurnContext } from 'botbuilder';
-import { readsETags } from '../storage/store-item';
+import { jsonReadFor, readsETags, withJsonToWrite } from '../storage/store-item';
 
 /**
  * A state write refused because someone else wrote the same state since this
@@ -63,7 +63,7 @@ async function loadGuarded(state: BotState, context: TurnContext, force: boolean
   const items = await storage.read([key]);
   const read = (items[key] as StoreItem | undefined) ?? {};
   if (typeof read.eTag !== 'string') Object.defineProperty(read, READ_ABSENT, { value: true, configurable: true, enumerable: false });
-  context.turnState.set(stateKey, { state: read, hash: fingerprint(read) });
+  context.turnState.set(stateKey, { state: read, hash: jsonReadFor(read) ?? fingerprint(read) });
   return read;
 }
 
@@ -84,7 +84,8 @@ async function saveGuarded(state: BotState, context: TurnContext, force: boolean
   const { eTag, ...value } = current.state;
   const absent = (current.state as Record<symbol, unknown>)[READ_ABSENT] === true;
   const expected = typeof eTag === 'string' && eTag !== '*' ? eTag : absent ? NOT_YET_WRITTEN : undefined;
-  const item = expected ? { ...value, eTag: expected } : value;
+  // The fingerprint is the JSON the store would make of this item: it is handed over, not made again.
+  const item = withJsonToWrite(expected ? { ...value, eTag: expected } : value, now ?? fingerprint(current.state));
   try {
     await storage.write({ [key]: item });
   } catch (error) {

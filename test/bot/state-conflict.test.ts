@@ -4,6 +4,7 @@ import type { Activity, Storage, StoreItems } from 'botbuilder-core';
 import { MemoryStorage, TestAdapter } from 'botbuilder-core';
 import { GuardedConversationState, StateConflictError } from '../../src/bot/guarded-state';
 import { SqliteStorage } from '../../src/storage';
+import type { ETagReader } from '../../src/storage/store-item';
 import { RedisStorage } from '../../src/storage/redis-storage';
 import { closeClients, startRedis } from '../support/redis-server';
 import type { RunningRedis } from '../support/redis-server';
@@ -23,6 +24,22 @@ class SecondWriter implements Storage {
 
   async read(keys: string[]): Promise<StoreItems> {
     const items = await this.inner.read(keys);
+    await this.afterRead(keys);
+    return items;
+  }
+
+  /** The check before the first reply reads eTags alone where the store can (SQLite, Redis): a read all the same. */
+  get readETags(): ((keys: string[]) => Promise<Map<string, string>>) | undefined {
+    const inner = this.inner as Storage & Partial<ETagReader>;
+    if (!inner.readETags) return undefined;
+    return async (keys) => {
+      const eTags = await inner.readETags!(keys);
+      await this.afterRead(keys);
+      return eTags;
+    };
+  }
+
+  private async afterRead(keys: string[]): Promise<void> {
     for (const key of keys.filter((k) => k.includes('/conversations/'))) {
       const n = (this.reads.get(key) ?? 0) + 1;
       this.reads.set(key, n);
@@ -33,7 +50,6 @@ class SecondWriter implements Storage {
         await this.inner.write({ [key]: plan.change({ ...theirs }) });
       }
     }
-    return items;
   }
 
   write(changes: StoreItems): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Storage } from 'botbuilder-core';
-import { readsETags } from '../../src/storage/store-item';
+import { jsonReadFor, readsETags, withJsonToWrite } from '../../src/storage/store-item';
 
 const TEAMS_KEY = 'msteams/conversations/19:abc@thread.v2/';
 
@@ -118,6 +118,29 @@ export function describeStorageContract(fresh: () => Promise<Storage>, close: (s
       ).rejects.toThrow('Storage: error writing "b" due to eTag conflict.');
 
       expect(await storage.read(['a', 'b', 'c'])).toEqual(before);
+    });
+  });
+
+  describe('JSON made once (src/storage/store-item.ts)', () => {
+    it('an item read comes with the JSON it was read from, which is what a change check compares', async () => {
+      await storage.write({ k: { b: [1, 'two'], a: { nested: true } } });
+      const item = (await storage.read(['k'])).k;
+      const { eTag: _eTag, ...value } = item;
+      expect(jsonReadFor(item)).toBe(JSON.stringify(value));
+      expect(JSON.stringify(item)).not.toContain('jsonRead');
+    });
+
+    it('an item read, changed and written back is written as it is now, not as it was read', async () => {
+      await storage.write({ k: { v: 1 } });
+      const item = (await storage.read(['k'])).k;
+      item.v = 2;
+      await storage.write({ k: item });
+      expect((await storage.read(['k'])).k.v).toBe(2);
+    });
+
+    it('takes the JSON a writer hands over with an item as the item (the writer vouches for it)', async () => {
+      await storage.write({ k: withJsonToWrite({ v: 1 }, '{"v":1,"from":"writer"}') });
+      expect((await storage.read(['k'])).k).toMatchObject({ v: 1, from: 'writer' });
     });
   });
 
