@@ -1,4 +1,4 @@
-import { EnvHttpProxyAgent, request } from 'undici';
+import { Agent, EnvHttpProxyAgent, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { ConnectorClient } from './in-process-connector';
 
@@ -24,15 +24,22 @@ export class ChannelRequestError extends Error {
 }
 
 export interface LeanSendOptions {
-  /** Connections to channels (kept alive and reused); honours HTTP(S)_PROXY and NO_PROXY as the Azure pipeline does. */
+  /** Connections to channels, kept alive and reused (`channelDispatcher()`). */
   dispatcher: Dispatcher;
   /** The first backoff; doubled each retry, with jitter (the Azure pipeline's 1 s; tests shorten it). */
   retryDelayMs?: number;
 }
 
-/** The connections replies go out on: one pool per channel origin, proxies from the environment. */
-export function channelDispatcher(): Dispatcher {
-  return new EnvHttpProxyAgent({ keepAliveTimeout: 30_000 });
+/**
+ * The connections replies go out on: one kept-alive pool per channel origin;
+ * through the proxy HTTP(S)_PROXY names (NO_PROXY excepted), as the Azure
+ * pipeline went, when one is set.
+ */
+export function channelDispatcher(env: NodeJS.ProcessEnv = process.env): Dispatcher {
+  const httpProxy = env.HTTP_PROXY || env.http_proxy;
+  const httpsProxy = env.HTTPS_PROXY || env.https_proxy;
+  if (!httpProxy && !httpsProxy) return new Agent({ keepAliveTimeout: 30_000 });
+  return new EnvHttpProxyAgent({ httpProxy, httpsProxy, noProxy: env.NO_PROXY || env.no_proxy, keepAliveTimeout: 30_000 });
 }
 
 type Credentials = { signRequest(resource: unknown): Promise<unknown> };

@@ -1,11 +1,12 @@
 import { createServer } from 'node:http';
+import { connect } from 'node:net';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ActivityTypes, CardFactory, MessageFactory } from 'botbuilder';
 import type { Activity } from 'botbuilder';
 import { ConnectorClient } from 'botframework-connector';
 import { Agent } from 'undici';
-import { ChannelRequestError, withLeanSends } from '../../src/server/lean-connector';
+import { ChannelRequestError, channelDispatcher, withLeanSends } from '../../src/server/lean-connector';
 import type { ConnectorClient as Client } from '../../src/server/in-process-connector';
 
 interface Received {
@@ -166,5 +167,32 @@ describe('replies sent without the Azure pipeline (withLeanSends)', () => {
     expect(members.map((m) => m.name)).toEqual(['Pat']);
     expect(channel.received[0]).toMatchObject({ method: 'GET', url: '/amer/v3/conversations/19%3Aabc%40thread.v2/members' });
     expect(lean.conversations).not.toBe(azure.conversations);
+  });
+
+  test('with HTTP_PROXY set, replies go through that proxy, as the Azure pipeline sent them', async () => {
+    const tunnels: string[] = [];
+    const proxy = createServer();
+    proxy.on('connect', (req, client, head) => {
+      tunnels.push(req.url!);
+      const [host, port] = req.url!.split(':');
+      const upstream = connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client).pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxied = channelDispatcher({ HTTP_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` });
+    try {
+      const viaProxy = withLeanSends(azure, channel.url, { dispatcher: proxied });
+      expect(await viaProxy.conversations.sendToConversation('c', ACTIVITIES[0]!)).toEqual({ id: 'sent-1' });
+      expect(tunnels).toEqual([new URL(channel.url).host]);
+      expect(channel.received).toHaveLength(1);
+    } finally {
+      await proxied.destroy();
+      proxy.closeAllConnections();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
   });
 });
