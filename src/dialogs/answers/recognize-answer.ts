@@ -71,11 +71,11 @@ const POLAR: ReadonlySet<AnswerIntent> = new Set(['affirm', 'deny']);
  */
 export function recognizeAnswer(prompt: PromptSpec, reading: AnswerReading, lexicon: AnswerLexicon): RecognizedAnswer {
   const { options } = prompt;
-  const phrases = optionPhrases(options, lexicon.meaningWords);
+  const phrases = promptPhrases(options, lexicon.meaningWords);
   const folded = foldWords(reading.text);
   const byLabel = options.findIndex((o) => folded !== '' && foldWords(o.label) === folded);
   if (byLabel >= 0) return { kind: 'option', index: byLabel, by: 'label' };
-  const exact = phrases.find((p) => folded !== '' && p.words.join(' ') === folded);
+  const exact = folded === '' ? undefined : phrases.byText.get(folded);
   if (exact) return pick(exact, 'words');
   const number = BARE_NUMBER.exec(reading.text);
   if (prompt.kind === 'size') {
@@ -86,10 +86,7 @@ export function recognizeAnswer(prompt: PromptSpec, reading: AnswerReading, lexi
   }
 
   const tokens = wordTokens(reading.text);
-  // A yes or a no that no option stands for counts only as a phrase of two words or more (or the whole
-  // message, above): a lone "no" inside "there's no Show All" says nothing, while "fixed" says it works anywhere.
-  const telling = phrases.filter((p) => p.option !== undefined || p.words.length > 1 || !POLAR.has(p.meaning!));
-  const byWords = INTERROGATIVES.has(tokens[0] ?? '') ? undefined : longestPhrase(telling, tokens);
+  const byWords = INTERROGATIVES.has(tokens[0] ?? '') ? undefined : longestPhrase(phrases.telling, tokens);
   if (byWords) return pick(byWords, 'words');
   const top = understoodMeaning(reading.answer_ranking, lexicon.thresholds);
   if (!top) return { kind: 'none' };
@@ -120,6 +117,34 @@ function optionPhrases(options: readonly AnswerOption[], meaningWords: AnswerLex
   return [...own, ...meanings].filter((p) => p.words.length > 0);
 }
 
+/** A prompt's phrases: all of them by their text (the first one for a text), and those that tell something inside a longer message. */
+interface PromptPhrases {
+  byText: Map<string, Phrase>;
+  telling: Phrase[];
+}
+
+// Made once per prompt, not on every reading (they were most of a reading's cost): prompts come from the
+// content, so there are as many as it has; the bound only guards against a surprise.
+const madePhrases = new WeakMap<object, Map<string, PromptPhrases>>();
+const MAX_PROMPTS = 1000;
+function promptPhrases(options: readonly AnswerOption[], meaningWords: AnswerLexicon['meaningWords']): PromptPhrases {
+  let made = madePhrases.get(meaningWords);
+  if (!made) madePhrases.set(meaningWords, (made = new Map()));
+  const key = JSON.stringify(options);
+  let phrases = made.get(key);
+  if (!phrases) {
+    const all = optionPhrases(options, meaningWords);
+    const byText = new Map<string, Phrase>();
+    for (const p of all) if (!byText.has(p.words.join(' '))) byText.set(p.words.join(' '), p);
+    // A yes or a no that no option stands for counts only as a phrase of two words or more (or the whole
+    // message, above): a lone "no" inside "there's no Show All" says nothing, while "fixed" says it works anywhere.
+    const telling = all.filter((p) => p.option !== undefined || p.words.length > 1 || !POLAR.has(p.meaning!));
+    if (made.size >= MAX_PROMPTS) made.clear();
+    made.set(key, (phrases = { byText, telling }));
+  }
+  return phrases;
+}
+
 // The content's meaning words, tokenised once (they are the same every turn; a prompt's options are not).
 const tokenized = new WeakMap<object, Phrase[]>();
 function tokenizedMeaningWords(meaningWords: AnswerLexicon['meaningWords']): Phrase[] {
@@ -148,8 +173,10 @@ function understoodMeaning(ranking: readonly AnswerScore[], thresholds: AnswerTh
 function longestPhrase(phrases: readonly Phrase[], tokens: readonly string[]): Phrase | undefined {
   let best: Phrase | undefined;
   let tie = false;
+  const words = new Set(tokens);
   for (const phrase of phrases) {
     if (best && phrase.words.length < best.words.length) continue;
+    if (!words.has(phrase.words[0]!)) continue;
     if (!containsUnnegated(tokens, phrase.words)) continue;
     if (!best || phrase.words.length > best.words.length || (best.option === undefined && phrase.option !== undefined)) {
       best = phrase;
