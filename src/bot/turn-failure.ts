@@ -5,9 +5,9 @@ import type { Logger } from '../log';
 const SEND_FAILED = Symbol('channelSendFailed');
 
 /**
- * Notes when a reply could not be delivered to the channel (after the
- * connector client's own retries with backoff), so the error path can tell a
- * channel outage from a fault of the bot. Dialog code wraps errors on the way
+ * Notes when a reply could not be delivered to the channel (after its
+ * retries with backoff, src/server/lean-connector.ts), so the error path
+ * can tell a channel outage from a fault of the bot. Dialog code wraps errors on the way
  * up, so a mark on the turn is sturdier than inspecting the error.
  */
 export class ChannelSendWatch implements Middleware {
