@@ -46,8 +46,9 @@ const NOT_YET_WRITTEN = 'not-yet-written';
 /**
  * What a save compares to see whether the turn changed the state: its JSON
  * without the eTag. botbuilder hashes a replacer-driven stringify with
- * SHA-256 three times a turn for the same answer; plain JSON is several times
- * cheaper, and a state JSON cannot write could not be saved anyway.
+ * SHA-256 on every load and save (five times a turn) for the same answer;
+ * plain JSON is several times cheaper, and a state JSON cannot write could
+ * not be saved anyway.
  */
 function fingerprint(state: StoreItem): string {
   const { eTag: _eTag, ...value } = state;
