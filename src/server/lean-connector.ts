@@ -36,10 +36,12 @@ export interface LeanSendOptions {
  * pipeline went, when one is set.
  */
 export function channelDispatcher(env: NodeJS.ProcessEnv = process.env): Dispatcher {
+  // A channel answers a sent activity with its id, or an error: a body past 1 MB is refused, not read into memory.
+  const connections = { keepAliveTimeout: 30_000, maxResponseSize: 1024 * 1024 };
   const httpProxy = env.HTTP_PROXY || env.http_proxy;
   const httpsProxy = env.HTTPS_PROXY || env.https_proxy;
-  if (!httpProxy && !httpsProxy) return new Agent({ keepAliveTimeout: 30_000 });
-  return new EnvHttpProxyAgent({ httpProxy, httpsProxy, noProxy: env.NO_PROXY || env.no_proxy, keepAliveTimeout: 30_000 });
+  if (!httpProxy && !httpsProxy) return new Agent(connections);
+  return new EnvHttpProxyAgent({ httpProxy, httpsProxy, noProxy: env.NO_PROXY || env.no_proxy, ...connections });
 }
 
 type Credentials = { signRequest(resource: unknown): Promise<unknown> };

@@ -161,6 +161,19 @@ describe('replies sent without the Azure pipeline (withLeanSends)', () => {
     await expect(unreachable.conversations.sendToConversation('c', ACTIVITIES[0]!)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 
+  test('an answer body past 1 MB is refused, not read into memory, and not retried', async () => {
+    const dispatcher = channelDispatcher({});
+    try {
+      const guarded = withLeanSends(azure, channel.url, { dispatcher, retryDelayMs: 1 });
+      channel.answer({ status: 200, body: JSON.stringify({ id: 'x'.repeat(2 * 1024 * 1024) }) });
+      await expect(guarded.conversations.sendToConversation('c', ACTIVITIES[0]!)).rejects.toMatchObject({ code: 'UND_ERR_RES_EXCEEDED_MAX_SIZE' });
+      expect(channel.received).toHaveLength(1);
+      expect(await guarded.conversations.sendToConversation('c', ACTIVITIES[0]!)).toEqual({ id: 'sent-2' });
+    } finally {
+      await dispatcher.destroy();
+    }
+  });
+
   test('every other call is the connector client’s own', async () => {
     channel.answer({ status: 200, body: '[{"id":"29:user","name":"Pat"}]' });
     const members = await lean.conversations.getConversationMembers('19:abc@thread.v2');
