@@ -95,9 +95,12 @@ export interface InsightsStore {
   /**
    * The rating question may be put to this conversation: true the first
    * time only, atomically (two instances asking at once get one true), so
-   * it is asked at most once whichever instance runs the turn.
+   * it is asked at most once whichever instance runs the turn. True again
+   * for the claim's own turn (`by`, the activity being answered) when that
+   * turn runs again: after a state conflict, or redelivered by the channel
+   * because its replies did not get through.
    */
-  claimCsatQuestion(conversation: string, at?: string): Promise<boolean>;
+  claimCsatQuestion(conversation: string, claim?: { by?: string; at?: string }): Promise<boolean>;
   /** One rating per conversation, atomically: a second one is ignored (resolves false). */
   recordCsat(answer: CsatAnswer): Promise<boolean>;
   /** Adds a comment (redacted) to the rating already given in this conversation. */

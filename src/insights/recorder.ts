@@ -58,9 +58,11 @@ export function createInsightsRecorder(store: InsightsStore, onError: (error: un
       rate: (c, score, after) => later(c, (conversation) => store.recordCsat({ conversation, score, after })),
       comment: (c, text) => later(c, (conversation) => store.commentCsat(conversation, text)),
       // Now, not after the turn: the question is about to be put, and another instance must not put it too.
+      // Claimed for the activity being answered: the same turn run again (after a state conflict, or
+      // redelivered when its replies did not get through) still puts it.
       // A store that fails means no question, never a failed turn.
       claim: (c) =>
-        store.claimCsatQuestion(conversationKey(c)).catch((error: unknown) => {
+        store.claimCsatQuestion(conversationKey(c), { by: typeof c.activity.id === 'string' ? c.activity.id : undefined }).catch((error: unknown) => {
           onError(error);
           return false;
         }),

@@ -199,8 +199,16 @@ export class RedisInsightsStore implements InsightsStore {
     return (await this.redis.hexists(this.k.ratings, conversation)) === 1;
   }
 
-  async claimCsatQuestion(conversation: string, at: string = nowIso()): Promise<boolean> {
-    return (await this.redis.insightsRate(this.k.asked, this.k.askedByTime, conversation, at, ms(at))) === 1;
+  async claimCsatQuestion(conversation: string, { by, at = nowIso() }: { by?: string; at?: string } = {}): Promise<boolean> {
+    if ((await this.redis.insightsRate(this.k.asked, this.k.askedByTime, conversation, JSON.stringify({ at, by }), ms(at))) === 1) return true;
+    if (by === undefined) return false;
+    // Claimed already: by this very turn, run again? (A claim from before claimants were kept is a bare time.)
+    const claimed = await this.redis.hget(this.k.asked, conversation);
+    try {
+      return (JSON.parse(claimed ?? 'null') as { by?: unknown } | null)?.by === by;
+    } catch {
+      return false;
+    }
   }
 
   async recordCsat(answer: CsatAnswer): Promise<boolean> {

@@ -48,9 +48,20 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS insight_inbox_status ON insight_inbox (status, id);
   CREATE TABLE IF NOT EXISTS insight_csat_asked (
     conversation TEXT PRIMARY KEY NOT NULL,
-    at           TEXT NOT NULL
+    at           TEXT NOT NULL,
+    claimed_by   TEXT
   );
 `;
+
+/** Columns added after a table was first made: a database from an earlier version gets them at start. */
+const ADDED_COLUMNS: ReadonlyArray<[table: string, column: string, type: string]> = [['insight_csat_asked', 'claimed_by', 'TEXT']];
+
+function addMissingColumns(db: Database.Database): void {
+  for (const [table, column, type] of ADDED_COLUMNS) {
+    const columns = db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all();
+    if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }
+}
 
 /**
  * The insights in the bot's embedded SQLite database (tables beside the
@@ -67,6 +78,7 @@ export class SqliteInsightsStore implements InsightsStore {
     private readonly writes: TickWrites = new TickWrites(db),
   ) {
     db.exec(SCHEMA);
+    addMissingColumns(db);
     const prepared = preparedStatements(db);
     this.sql = <P extends unknown[] = unknown[], R = unknown>(text: string) => {
       writes.flush();
@@ -96,8 +108,11 @@ export class SqliteInsightsStore implements InsightsStore {
     return this.sql<[string], { n: number }>('SELECT COUNT(*) AS n FROM insight_csat WHERE conversation = ?').get(conversation)!.n > 0;
   }
 
-  async claimCsatQuestion(conversation: string, at: string = nowIso()): Promise<boolean> {
-    return this.sql('INSERT OR IGNORE INTO insight_csat_asked (conversation, at) VALUES (?, ?)').run(conversation, at).changes === 1;
+  async claimCsatQuestion(conversation: string, { by, at = nowIso() }: { by?: string; at?: string } = {}): Promise<boolean> {
+    if (this.sql('INSERT OR IGNORE INTO insight_csat_asked (conversation, at, claimed_by) VALUES (?, ?, ?)').run(conversation, at, by ?? null).changes === 1) return true;
+    if (by === undefined) return false;
+    const claimant = this.sql<[string], { claimed_by: string | null }>('SELECT claimed_by FROM insight_csat_asked WHERE conversation = ?').get(conversation);
+    return claimant?.claimed_by === by;
   }
 
   /** One rating per conversation: a second one is ignored (returns false). */

@@ -9,6 +9,12 @@ import { RedisStorage } from '../../src/storage/redis-storage';
 import { closeClients, startRedis } from '../support/redis-server';
 import type { RunningRedis } from '../support/redis-server';
 import { TestConversation } from '../support/test-bot';
+import Database from 'better-sqlite3';
+import { createInsightsRecorder } from '../../src/insights/recorder';
+import { SqliteInsightsStore } from '../../src/insights/sqlite-insights-store';
+import { messagesText } from '../integration/harness';
+
+const text = messagesText();
 
 /**
  * A store of the bot's that lets the test act as a second bot instance: after
@@ -142,6 +148,35 @@ function describeConflicts(name: string, open: () => Promise<Storage>) {
       await c.adapter.receiveActivity({ type: 'message', text: 'my whatsapp backup is stuck', id } as Partial<Activity>);
       expect(storage.interfere?.done).toBe(true);
       expect(c.adapter.activeQueue).toEqual([]);
+    });
+
+    it('a turn run again after a conflict still puts the rating question it had claimed', async () => {
+      const insights = () => {
+        const db = new Database(':memory:');
+        const recorder = createInsightsRecorder(new SqliteInsightsStore(db));
+        return { db, wiring: { recorder: recorder.middleware, csat: recorder.csat, erase: async () => undefined } };
+      };
+      // A conversation without interference shows the way to the question: a fix walked with "yes" to "it worked".
+      const quiet = insights();
+      const control = new TestConversation({ insights: quiet.wiring });
+      await control.join();
+      const said = ['my whatsapp backup is stuck'];
+      let last = await control.say(said[0]!);
+      while (!last.text.includes(text.csat_ask!) && said.length < 30) last = await control.say(said[said.length] = 'yes');
+      expect(last.text).toContain(text.csat_ask);
+
+      const storage = new SecondWriter(await open());
+      const busy = insights();
+      const c = new TestConversation({ storage, insights: busy.wiring });
+      await c.join();
+      for (const words of said.slice(0, -1)) await c.say(words);
+      // B writes right after A's first read of the conversation in the turn that puts the question: A runs it again.
+      storage.arm(1);
+      const turn = await c.say(said[said.length - 1]!);
+      expect(storage.interfere?.done).toBe(true);
+      expect(turn.text).toBe(last.text);
+      quiet.db.close();
+      busy.db.close();
     });
 
     it('a conflict found only when saving, after the replies went out, fails the turn without writing', async () => {

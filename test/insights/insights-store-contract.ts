@@ -116,12 +116,21 @@ export function describeInsightsStoreContract(fresh: () => Promise<InsightsStore
   });
 
   it('lets the rating question be put once per conversation, until retention forgets it', async () => {
-    expect(await store.claimCsatQuestion('a', at(1))).toBe(true);
-    expect(await store.claimCsatQuestion('a', at(2))).toBe(false);
+    expect(await store.claimCsatQuestion('a', { at: at(1) })).toBe(true);
+    expect(await store.claimCsatQuestion('a', { at: at(2) })).toBe(false);
     expect(await store.claimCsatQuestion('b')).toBe(true);
     expect(await store.deleteOlderThan(DAY.until)).toBe(0);
     expect(await store.claimCsatQuestion('a')).toBe(true);
     expect(await store.claimCsatQuestion('b')).toBe(false);
+  });
+
+  it('lets the turn that claimed the rating question claim it again when it runs again, and no other', async () => {
+    expect(await store.claimCsatQuestion('a', { by: 'activity-7' })).toBe(true);
+    expect(await store.claimCsatQuestion('a', { by: 'activity-7' })).toBe(true);
+    expect(await store.claimCsatQuestion('a', { by: 'activity-8' })).toBe(false);
+    expect(await store.claimCsatQuestion('a')).toBe(false);
+    expect(await store.claimCsatQuestion('b')).toBe(true);
+    expect(await store.claimCsatQuestion('b', { by: 'activity-9' })).toBe(false);
   });
 
   it('stores inbox messages redacted, and takes a reviewer\'s label or dismissal', async () => {

@@ -15,6 +15,18 @@ describe('SqliteInsightsStore', () => {
     },
     (store) => void open.get(store as SqliteInsightsStore)?.close(),
   );
+
+  it('takes a database from before claimants were kept: the column is added, and earlier claims still hold', async () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE insight_csat_asked (conversation TEXT PRIMARY KEY NOT NULL, at TEXT NOT NULL)');
+    db.prepare('INSERT INTO insight_csat_asked VALUES (?, ?)').run('earlier', '2026-11-01T00:00:00.000Z');
+    const store = new SqliteInsightsStore(db);
+    expect(await store.claimCsatQuestion('earlier', { by: 'm-1' })).toBe(false);
+    expect(await store.claimCsatQuestion('later', { by: 'm-2' })).toBe(true);
+    expect(await store.claimCsatQuestion('later', { by: 'm-2' })).toBe(true);
+    new SqliteInsightsStore(db); // a second start finds the column there
+    db.close();
+  });
 });
 
 describe('RedisInsightsStore (a real redis-server of its own)', () => {

@@ -26,6 +26,20 @@ describe('the insights recorder', () => {
     db.close();
   });
 
+  it("claims the rating question for the activity being answered: that turn run again may still put it, another may not", async () => {
+    const db = new Database(':memory:');
+    const recorder = createInsightsRecorder(new SqliteInsightsStore(db));
+    const withId = (id: string) => {
+      const context = contextIn('c');
+      context.activity.id = id;
+      return context;
+    };
+    expect(await recorder.csat.claim(withId('m-1'))).toBe(true);
+    expect(await recorder.csat.claim(withId('m-1'))).toBe(true);
+    expect(await recorder.csat.claim(withId('m-2'))).toBe(false);
+    db.close();
+  });
+
   it('never fails the turn when the store does: the error is reported and no question is put', async () => {
     const db = new Database(':memory:');
     const errors: unknown[] = [];

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { MemoryStorage, TestAdapter } from 'botbuilder-core';
 import type { Activity, Storage } from 'botbuilder-core';
 import { buildBot } from '../../src/bot/build-bot';
+import type { InsightsWiring } from '../../src/bot/build-bot';
 import type { BotEvents } from '../../src/bot/bot-events';
 import { loadDialogContent } from '../../src/content/load-dialogs';
 import { loadNlu } from '../../src/content/load-intents';
@@ -49,7 +50,7 @@ export class TestConversation {
 
   readonly storage: Storage;
 
-  constructor(options: { storage?: Storage; content?: Content; nlu?: Nlu; events?: BotEvents } = {}) {
+  constructor(options: { storage?: Storage; content?: Content; nlu?: Nlu; events?: BotEvents; insights?: InsightsWiring } = {}) {
     const real = realContent();
     this.storage = options.storage ?? new MemoryStorage();
     const { bot, middleware } = buildBot({
@@ -59,6 +60,7 @@ export class TestConversation {
       thresholds: dialogThresholds(),
       storage: this.storage,
       events: options.events,
+      ...(options.insights ? { insights: options.insights } : {}),
     });
     this.adapter = new TestAdapter((context) => bot.run(context), { channelId: 'webchat' } as Partial<Activity>);
     for (const m of middleware) this.adapter.use(m);
