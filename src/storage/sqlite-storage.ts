@@ -66,15 +66,12 @@ export class SqliteStorage implements Storage, ETagReader {
     assertKeys(keys, 'read');
     this.assertOpen();
     const result: StoreItems = {};
-    const readAll = () => {
+    this.snapshot(keys, () => {
       for (const key of keys) {
         const row = this.selectStmt.get(key);
         if (row) result[key] = fromRecord(row.value, row.etag);
       }
-    };
-    // A multi-key read in one transaction, so it sees a single consistent snapshot; one SELECT is one already.
-    if (keys.length > 1) this.db.transaction(readAll)();
-    else readAll();
+    });
     return result;
   }
 
@@ -82,15 +79,19 @@ export class SqliteStorage implements Storage, ETagReader {
     assertKeys(keys, 'readETags');
     this.assertOpen();
     const result = new Map<string, string>();
-    const readAll = () => {
+    this.snapshot(keys, () => {
       for (const key of keys) {
         const etag = this.selectETagStmt.get(key);
         if (etag !== undefined) result.set(key, etag);
       }
-    };
-    if (keys.length > 1) this.db.transaction(readAll)();
-    else readAll();
+    });
     return result;
+  }
+
+  /** Runs the reads of `keys` so they see one consistent snapshot: a transaction for several, none for one SELECT. */
+  private snapshot(keys: string[], reads: () => void): void {
+    if (keys.length > 1) this.db.transaction(reads)();
+    else reads();
   }
 
   async write(changes: StoreItems): Promise<void> {
