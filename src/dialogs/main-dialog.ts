@@ -24,7 +24,7 @@ import { Replies } from './replies';
 import { decide } from './routing';
 import type { Thresholds } from './routing';
 import { fill } from './text';
-import { TROUBLESHOOT_DIALOG, createTroubleshootDialog } from './troubleshoot-dialog';
+import { NEW_PROGRESS, TROUBLESHOOT_DIALOG, createTroubleshootDialog } from './troubleshoot-dialog';
 import type { ConversationProgress, NotedSizes, TroubleshootOptions, UserHistory } from './troubleshoot-dialog';
 import { formatSize } from './checks/sizes';
 import { compareSizes } from './checks/storage-space';
@@ -69,7 +69,6 @@ interface ClarifyResult {
   reroute?: boolean;
 }
 
-const NEW_PROGRESS = (): ConversationProgress => ({ tried: [], misunderstood: 0 });
 
 /**
  * The conversation's root: routes a message to a fix (or answers it), asks

@@ -33,6 +33,9 @@ export interface ConversationProgress {
   sizes?: NotedSizes;
 }
 
+/** The progress of a conversation that has tried nothing yet. */
+export const NEW_PROGRESS = (): ConversationProgress => ({ tried: [], misunderstood: 0 });
+
 /** Per user: which fix solved it, for the record (and for reporting). */
 export interface UserHistory {
   solvedBy: Array<{ fixId: string; at: string }>;
@@ -62,12 +65,12 @@ export function createTroubleshootDialog({ content, replies, progress, history, 
     named(`${TROUBLESHOOT_DIALOG}.run`, async (turn: WaterfallStepContext<TroubleshootOptions>) => {
       const [fixId] = turn.options.queue;
       events.fixStarted(turn.context, fixId!);
-      const { sizes } = await progress.get(turn.context, { tried: [], misunderstood: 0 });
+      const { sizes } = await progress.get(turn.context, NEW_PROGRESS());
       return turn.beginDialog(fixId!, { entities: turn.options.entities, ...(sizes ? { sizes } : {}) } satisfies FixOptions);
     }),
     named(`${TROUBLESHOOT_DIALOG}.next`, async (turn: WaterfallStepContext<TroubleshootOptions>) => {
       const result = turn.result as FixResult;
-      const state = await progress.get(turn.context, { tried: [], misunderstood: 0 });
+      const state = await progress.get(turn.context, NEW_PROGRESS());
       if (!state.tried.includes(result.fixId)) state.tried.push(result.fixId);
       events.fixFinished(turn.context, result.fixId, result.solved);
       const fix = fixes.get(result.fixId);
