@@ -86,7 +86,8 @@ async function saveGuarded(state: BotState, context: TurnContext, force: boolean
   const absent = (current.state as Record<symbol, unknown>)[READ_ABSENT] === true;
   const expected = typeof eTag === 'string' && eTag !== '*' ? eTag : absent ? NOT_YET_WRITTEN : undefined;
   // The fingerprint is the JSON the store would make of this item: it is handed over, not made again.
-  const item = withJsonToWrite(expected ? { ...value, eTag: expected } : value, now ?? fingerprint(current.state));
+  const json = now ?? fingerprint(current.state);
+  const item = withJsonToWrite(expected ? { ...value, eTag: expected } : value, json);
   try {
     await storage.write({ [key]: item });
   } catch (error) {
@@ -96,7 +97,7 @@ async function saveGuarded(state: BotState, context: TurnContext, force: boolean
   // The store issued a new eTag this turn does not know: a second save in the same turn writes unconditionally.
   current.state.eTag = '*';
   delete (current.state as Record<symbol, unknown>)[READ_ABSENT];
-  current.hash = now ?? fingerprint(current.state);
+  current.hash = json;
   context.turnState.set(stateKey, current);
   context.turnState.set(STATE_SAVED, true);
 }
