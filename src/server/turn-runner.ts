@@ -25,9 +25,10 @@ export type TurnRunner = (body: Record<string, unknown>, authorization: string) 
 
 /**
  * What every turn gets, whichever way its activity arrived: the shape check,
- * where replies may go (with auth off), authentication, the bot, a place among the turns shutdown waits for, and
- * its metrics. A turn that saved nothing is TURN_NOT_DELIVERED (503), so the
- * channel may deliver the activity again.
+ * where replies may go (with auth off), authentication, the bot, a place
+ * among the turns shutdown waits for, and its metrics. A turn that saved
+ * nothing is TURN_NOT_DELIVERED (502), so the channel may deliver the
+ * activity again.
  */
 export function createTurnRunner({ adapter, authOn, serviceUrls, runTurn, turns, metrics, log }: TurnRunnerDeps): TurnRunner {
   return async (body, authorization) => {

@@ -2,10 +2,10 @@ import type Database from 'better-sqlite3';
 
 /**
  * Small writes whose callers need no answer but "done" (a transcript row,
- * an insight event), gathered
- * during one tick of the event loop and committed in one SQLite
- * transaction: a turn makes several, concurrent turns make theirs in the
- * same tick, and each commit costs more than the rows in it. The stores that
+ * an insight event), gathered during one tick of the event loop and
+ * committed in one SQLite transaction: a turn makes several, concurrent
+ * turns make theirs in the same tick, and each commit costs more than the
+ * rows in it. The stores that
  * add writes here call flush() before anything that reads or changes the
  * same tables, so nothing reads around a pending row. add() resolves once
  * its write is committed, or rejects with what failed the batch (all of it
